@@ -1,0 +1,41 @@
+// Minimal XML text builder for the responses the relay writes. Hand-written because responses are small,
+// fixed-shape and on the hot path: string concatenation with escaping beats a DOM serializer here.
+
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+// XML 1.0 forbids most C0 controls even when escaped; Graph data may contain them, so they are dropped.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Escapes text or attribute content and removes characters XML cannot carry. */
+export function escapeXml(value: string): string {
+  return value.replace(FORBIDDEN, '').replace(/[&<>"']/g, (c) => TEXT_ESCAPES[c] ?? c);
+}
+
+/** `<name attr="v">text</name>` with escaped text; empty text gives `<name/>`. */
+export function textElement(name: string, text: string | number | boolean, attrs?: Record<string, string>): string {
+  const t = typeof text === 'string' ? escapeXml(text) : String(text);
+  const a = attrs ? attributes(attrs) : '';
+  return t === '' ? `<${name}${a}/>` : `<${name}${a}>${t}</${name}>`;
+}
+
+/** `<name attr="v">children</name>`; children are already-serialised XML. */
+export function element(name: string, children: string | string[], attrs?: Record<string, string>): string {
+  const inner = Array.isArray(children) ? children.join('') : children;
+  const a = attrs ? attributes(attrs) : '';
+  return inner === '' ? `<${name}${a}/>` : `<${name}${a}>${inner}</${name}>`;
+}
+
+function attributes(attrs: Record<string, string>): string {
+  let out = '';
+  for (const [k, v] of Object.entries(attrs)) out += ` ${k}="${escapeXml(v)}"`;
+  return out;
+}
+
+export const NS = {
+  soap: 'http://schemas.xmlsoap.org/soap/envelope/',
+  messages: 'http://schemas.microsoft.com/exchange/services/2006/messages',
+  types: 'http://schemas.microsoft.com/exchange/services/2006/types',
+  errors: 'http://schemas.microsoft.com/exchange/services/2006/errors',
+  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+} as const;
