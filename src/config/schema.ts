@@ -6,16 +6,32 @@ const httpsUrl = z
   .url()
   .refine((s) => s.startsWith('https://'), { message: 'must be an https:// URL' });
 
+/** An Entra authority must name one tenant: app-only tokens cannot come from common/organizations/consumers. */
+const authorityUrl = httpsUrl.refine(
+  (s) => {
+    const segment = new URL(s).pathname.split('/').filter(Boolean)[0]?.toLowerCase();
+    return segment !== undefined && !['common', 'organizations', 'consumers'].includes(segment);
+  },
+  { message: 'must name a tenant: https://login.microsoftonline.com/<tenant id>' },
+);
+
+/** Whole numbers only; strings are not coerced here (the loader converts numeric environment values). */
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
 /** A secret given inline or as a path to a file holding it (Kubernetes/Docker/Vault mounts). */
-const secretFields = <K extends string>(key: K) =>
+const secretFields = <K extends string>(key: K, what: string, note = '') =>
   ({
-    [key]: z.string().min(1).optional().describe(`${key} (inline)`),
-    [`${key}File`]: z.string().min(1).optional().describe(`path of a file holding ${key}`),
+    [key]: z.string().min(1).optional().describe(`${what}${note}, inline (or use ${key}File)`),
+    [`${key}File`]: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`path of a file holding the ${what}; one trailing newline is trimmed; relative to the config file`),
   }) as Record<K | `${K}File`, z.ZodOptional<z.ZodString>>;
 
 export const certificateSchema = z
   .object({
-    ...secretFields('privateKey'),
+    ...secretFields('privateKey', 'PEM private key of the certificate'),
     thumbprintSha256: z
       .string()
       .regex(/^[0-9A-Fa-f]{64}$/, 'must be 64 hex digits (SHA-256 thumbprint)')
@@ -27,11 +43,13 @@ export const certificateSchema = z
 export const tenantSchema = z
   .object({
     id: z.string().min(1).default('default').describe('name other settings use to refer to this tenant'),
-    authority: httpsUrl.describe('Entra authority, https://login.microsoftonline.com/<tenant id> (env GRAPH_AUTHORITY)'),
-    graphEndpoint: httpsUrl.default('https://graph.microsoft.com').describe('Graph root URL (env GRAPH_ENDPOINT)'),
-    clientId: z.string().min(1).describe('application (client) id of the Entra app (env GRAPH_CLIENT_ID)'),
-    ...secretFields('clientSecret'),
-    certificate: certificateSchema.optional().describe('certificate credential instead of a client secret'),
+    authority: authorityUrl.describe('Entra authority, https://login.microsoftonline.com/<tenant id>'),
+    graphEndpoint: httpsUrl
+      .default('https://graph.microsoft.com')
+      .describe('Graph root URL (national clouds: https://graph.microsoft.us, ...)'),
+    clientId: z.string().min(1).describe('application (client) id of the Entra app'),
+    ...secretFields('clientSecret', 'client secret of the Entra app'),
+    certificate: certificateSchema.optional().describe('certificate credential, instead of a client secret'),
   })
   .strict();
 
@@ -39,9 +57,9 @@ export const domainSchema = z
   .object({
     name: z
       .string()
-      .min(1)
+      .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as example.com')
       .transform((s) => s.toLowerCase())
-      .describe('email domain served, e.g. example.com (env RELAY_DOMAINS, comma-separated)'),
+      .describe('email domain served, e.g. example.com (lower-cased)'),
     tenant: z.string().min(1).default('default').describe('id of the tenant whose mailboxes live in this domain'),
     lookupMailbox: z.string().email().optional().describe('mailbox put in the getSchedule URL; default: an attendee'),
     disclosure: z
@@ -53,8 +71,8 @@ export const domainSchema = z
 
 export const googleClientSchema = z
   .object({
-    clientId: z.string().min(1).describe('client id Google sends to /token (env GOOGLE_CLIENT_ID)'),
-    ...secretFields('clientSecret'),
+    clientId: z.string().min(1).describe('client id Google sends to /token'),
+    ...secretFields('clientSecret', 'client secret Google sends to /token'),
   })
   .strict();
 
@@ -62,47 +80,64 @@ export const configSchema = z
   .object({
     server: z
       .object({
-        host: z.string().default('0.0.0.0').describe('address to listen on (env HOST)'),
-        port: z.coerce.number().int().min(0).max(65535).default(8080).describe('TCP port (env PORT)'),
+        host: z.string().min(1).default('0.0.0.0').describe('address to listen on'),
+        port: int(0, 65535).default(8080).describe('TCP port (0: any free port)'),
         publicUrl: z.string().url().optional().describe('URL Google uses to reach the relay; used as token issuer'),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 8080 }),
+      .default({ host: '0.0.0.0', port: 8080 })
+      .describe('the HTTP listener'),
     google: z
-      .object({ clients: z.array(googleClientSchema).default([]) })
+      .object({
+        clients: z.array(googleClientSchema).default([]).describe('OAuth clients Google Calendar Interop may use'),
+      })
       .strict()
-      .default({ clients: [] }),
+      .default({ clients: [] })
+      .describe('Google Calendar Interop'),
     tokens: z
       .object({
-        ...secretFields('signingKey'),
-        lifetimeSeconds: z.coerce.number().int().min(60).max(86_400).default(3600).describe('access token lifetime, seconds'),
+        ...secretFields(
+          'signingKey',
+          'HMAC key signing access tokens',
+          ' (at least 32 characters; unset: random per process, so tokens end with a restart)',
+        ),
+        lifetimeSeconds: int(60, 86_400).default(3600).describe('access token lifetime, seconds'),
       })
       .strict()
-      .default({ lifetimeSeconds: 3600 }),
-    tenants: z.array(tenantSchema).default([]),
-    domains: z.array(domainSchema).default([]),
+      .default({ lifetimeSeconds: 3600 })
+      .describe('access tokens the relay issues at /token'),
+    tenants: z.array(tenantSchema).default([]).describe('Microsoft tenants (Entra apps); none: demo mode'),
+    domains: z.array(domainSchema).default([]).describe('email domains served and the tenant of each'),
     graph: z
       .object({
-        deadlineMs: z.coerce.number().int().min(100).max(60_000).default(10_000).describe('overall time budget per EWS lookup, ms'),
-        attemptTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5_000).describe('time limit of one Graph call, ms'),
-        maxAttempts: z.coerce.number().int().min(1).max(10).default(4).describe('attempts per Graph call, first included'),
-        retryAfterCeilingMs: z.coerce.number().int().min(0).max(120_000).default(5_000).describe('longest Retry-After honoured, ms'),
-        chunkSize: z.coerce.number().int().min(1).max(20).default(20).describe('mailboxes per getSchedule call (Graph documents 20)'),
+        deadlineMs: int(100, 60_000).default(10_000).describe('overall time budget per EWS lookup, ms'),
+        attemptTimeoutMs: int(100, 60_000).default(5_000).describe('time limit of one Graph call, ms'),
+        maxAttempts: int(1, 10).default(4).describe('attempts per Graph call, first included'),
+        retryAfterCeilingMs: int(0, 120_000).default(5_000).describe('longest Retry-After honoured, ms'),
+        chunkSize: int(1, 20).default(20).describe('mailboxes per getSchedule call (Graph documents 20)'),
       })
       .strict()
-      .default({ deadlineMs: 10_000, attemptTimeoutMs: 5_000, maxAttempts: 4, retryAfterCeilingMs: 5_000, chunkSize: 20 }),
+      .default({ deadlineMs: 10_000, attemptTimeoutMs: 5_000, maxAttempts: 4, retryAfterCeilingMs: 5_000, chunkSize: 20 })
+      .describe('calls to Microsoft Graph'),
     limits: z
       .object({
-        maxBodyBytes: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576).describe('largest request body, bytes'),
-        maxXmlDepth: z.coerce.number().int().min(8).max(256).default(32).describe('deepest XML nesting accepted'),
-        maxXmlElements: z.coerce.number().int().min(100).max(1_000_000).default(20_000).describe('most XML elements in one request'),
+        maxBodyBytes: int(1024, 10_485_760).default(1_048_576).describe('largest request body, bytes'),
+        maxXmlDepth: int(8, 256).default(32).describe('deepest XML nesting accepted'),
+        maxXmlElements: int(100, 1_000_000).default(20_000).describe('most XML elements in one request'),
       })
       .strict()
-      .default({ maxBodyBytes: 1_048_576, maxXmlDepth: 32, maxXmlElements: 20_000 }),
+      .default({ maxBodyBytes: 1_048_576, maxXmlDepth: 32, maxXmlElements: 20_000 })
+      .describe('request size limits'),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info')
+          .describe('pino log level'),
+      })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info' })
+      .describe('logging'),
   })
   .strict();
 

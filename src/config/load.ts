@@ -1,0 +1,100 @@
+// loadConfig: YAML file, then environment on top, through the one schema; every problem in one ConfigError; frozen.
+import { readFileSync } from 'node:fs';
+import { crossCheck } from './cross-checks.js';
+import { overlayEnv } from './env-overlay.js';
+import { ConfigError, formatProblem, problemsFromIssues, type Problem } from './problems.js';
+import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
+import { checkSecretForms, resolveSecrets, secretSlots } from './secrets.js';
+import { findConfigFile, readYamlConfig, type Env, type ReadFile } from './yaml-source.js';
+
+export { ConfigError } from './problems.js';
+export type { Env, ReadFile } from './yaml-source.js';
+
+export interface LoadConfigOptions {
+  /** Command-line arguments (`process.argv.slice(2)`); only `--config <path>` / `--config=<path>` is read. */
+  argv: readonly string[];
+  /** Environment (`process.env`). */
+  env: Env;
+  /** Reads a UTF-8 file (the YAML and `...File` secrets); injected by tests. Default: fs.readFileSync. */
+  readFile?: ReadFile;
+}
+
+const MIN_SIGNING_KEY_LENGTH = 32;
+
+/** Loads, validates and deep-freezes the configuration, or throws one ConfigError listing every problem. */
+export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8') }: LoadConfigOptions): RelayConfig {
+  const problems: Problem[] = [];
+  const ref = findConfigFile(argv, env, problems);
+  const raw = ref ? readYamlConfig(ref, readFile, problems) : {};
+  // Without the file's settings, every later check would report things the file may well set.
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => formatProblem(p, new Map())));
+  const { labels } = overlayEnv(raw, env, problems);
+
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
+
+  const slots = secretSlots(raw);
+  checkSecretForms(slots, labels, problems);
+  crossCheck(raw, slots, problems);
+  const secrets = resolveSecrets(slots, readFile, problems);
+  const signingKey = secrets.get('tokens.signingKey');
+  if (signingKey !== undefined && signingKey.length < MIN_SIGNING_KEY_LENGTH) {
+    problems.push({ path: 'tokens.signingKey', message: `must be at least ${MIN_SIGNING_KEY_LENGTH} characters` });
+  }
+
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(problems.map((p) => formatProblem(p, labels)));
+  }
+  return deepFreeze(assemble(parsed.data, secrets));
+}
+
+/** The validated settings with secrets in place of their `...File` paths. */
+function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): RelayConfig {
+  const secret = (path: string) => {
+    const value = secrets.get(path);
+    if (value === undefined) throw new Error(`internal: secret ${path} was validated but not resolved`);
+    return value;
+  };
+  const tenants = data.tenants.map((t, i): ResolvedTenant => {
+    const tenant: ResolvedTenant = {
+      id: t.id,
+      authority: trimSlash(t.authority),
+      graphEndpoint: trimSlash(t.graphEndpoint),
+      clientId: t.clientId,
+    };
+    if (t.certificate) {
+      const { thumbprintSha256, x5c } = t.certificate;
+      const privateKey = secret(`tenants[${i}].certificate.privateKey`);
+      tenant.certificate = x5c === undefined ? { privateKey, thumbprintSha256 } : { privateKey, thumbprintSha256, x5c };
+    } else {
+      tenant.clientSecret = secret(`tenants[${i}].clientSecret`);
+    }
+    return tenant;
+  });
+  const signingKey = secrets.get('tokens.signingKey');
+  return {
+    demo: tenants.length === 0,
+    server: { ...data.server },
+    google: {
+      clients: data.google.clients.map((c, i) => ({ clientId: c.clientId, clientSecret: secret(`google.clients[${i}].clientSecret`) })),
+    },
+    tokens: signingKey === undefined ? { lifetimeSeconds: data.tokens.lifetimeSeconds } : { signingKey, lifetimeSeconds: data.tokens.lifetimeSeconds },
+    tenants,
+    domains: data.domains.map((d) => ({ ...d })),
+    graph: { ...data.graph },
+    limits: { ...data.limits },
+    log: { ...data.log },
+  };
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
