@@ -1,0 +1,58 @@
+// The demo tenant: its DST arithmetic, and a full lookup through the production Graph client over HTTPS.
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createGraphScheduleSource } from '../graph/get-schedule.js';
+import { DEMO_DOMAIN, DEMO_MAILBOXES, demoTenantData, nearestDstTransition, startDemoTenant } from './demo-tenant.js';
+
+const day = 86_400_000;
+
+describe('nearestDstTransition', () => {
+  it('finds the nearest US (2am Pacific) or EU (01:00 UTC) change', () => {
+    // 2026: US spring 8 March 10:00Z, EU spring 29 March 01:00Z, EU autumn 25 Oct 01:00Z, US autumn 1 Nov 09:00Z.
+    expect(nearestDstTransition(Date.UTC(2026, 2, 1))).toEqual({ at: Date.UTC(2026, 2, 8, 10), region: 'US' });
+    expect(nearestDstTransition(Date.UTC(2026, 2, 25))).toEqual({ at: Date.UTC(2026, 2, 29, 1), region: 'EU' });
+    expect(nearestDstTransition(Date.UTC(2026, 9, 20))).toEqual({ at: Date.UTC(2026, 9, 25, 1), region: 'EU' });
+    expect(nearestDstTransition(Date.UTC(2026, 11, 15))).toEqual({ at: Date.UTC(2026, 10, 1, 9), region: 'US' });
+    expect(nearestDstTransition(Date.UTC(2027, 0, 20))).toEqual({ at: Date.UTC(2027, 2, 14, 10), region: 'US' });
+  });
+});
+
+describe('demoTenantData', () => {
+  it('covers every status, a private and a recurring event, named and custom zones, and an item across a DST change', () => {
+    for (const now of [Date.UTC(2026, 2, 1), Date.UTC(2026, 9, 20), Date.UTC(2027, 5, 1)]) {
+      const data = demoTenantData(now);
+      expect(Object.keys(data.mailboxes).sort()).toEqual([...DEMO_MAILBOXES].sort());
+      expect(Object.keys(data.mailboxes).some((m) => m.startsWith('nobody@'))).toBe(false);
+      const events = Object.values(data.mailboxes).flatMap((m) => m.events);
+      expect(new Set(events.map((e) => e.status))).toEqual(new Set(['busy', 'tentative', 'oof', 'workingElsewhere', 'free']));
+      expect(events.some((e) => e.isPrivate)).toBe(true);
+      expect(events.some((e) => e.recurrence)).toBe(true);
+      const dst = nearestDstTransition(now).at;
+      expect(events.some((e) => +e.start < dst && +e.end > dst)).toBe(true);
+      expect(data.mailboxes['dave@example.com']?.workingHours.timeZone).toHaveProperty('bias', -60);
+    }
+  });
+});
+
+describe('startDemoTenant', () => {
+  it('serves the demo calendars to the production client, which trusts only the demo CA it is given', async () => {
+    const now = Date.now();
+    const demo = await startDemoTenant({ now, id: 'demo' });
+    const source = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 2, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), extraCa: demo.ca });
+    const untrusting = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 1, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }) });
+    try {
+      expect(demo.tenant).toMatchObject({ id: 'demo', graphEndpoint: demo.fake.url, authority: expect.stringMatching(new RegExp(`^${demo.fake.url}/`)) });
+      const mailboxes = [...DEMO_MAILBOXES, `nobody@${DEMO_DOMAIN}`];
+      const q = { tenant: 'demo', mailboxes, startUtc: now - 7 * day, endUtc: now + 7 * day, deadline: Date.now() + 10_000, requestId: 'demo-1' };
+      const results = await source.getSchedules(q);
+      expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ErrorMailRecipientNotFound']);
+      expect(results.every((r) => !r.ok || r.items.length > 0)).toBe(true);
+      const untrusted = await untrusting.getSchedules({ ...q, requestId: 'demo-2' });
+      expect(untrusted.every((r) => !r.ok && r.code === 'ErrorFreeBusyGenerationFailed')).toBe(true);
+    } finally {
+      await source.close();
+      await untrusting.close();
+      await demo.close();
+    }
+  });
+});

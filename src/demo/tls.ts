@@ -1,0 +1,90 @@
+// Throwaway TLS material for the demo tenant and tests: a private CA, a 127.0.0.1 server certificate, client certs.
+import { X509Certificate } from 'node:crypto';
+import { generate } from 'selfsigned';
+
+export interface DemoTls {
+  /** Server private key (PEM). */
+  key: string;
+  /** Server certificate (PEM), issued by `ca`. */
+  cert: string;
+  /** The CA certificate (PEM) a client must trust to reach the fake. */
+  ca: string;
+}
+
+export interface ClientCertificate {
+  /** PKCS#8 private key (PEM), what MSAL's clientCertificate.privateKey takes. */
+  privateKey: string;
+  /** Self-signed certificate (PEM), what an admin would upload to the Entra app. */
+  cert: string;
+  /** SHA-256 thumbprint of the certificate's DER, 64 uppercase hex digits. */
+  thumbprintSha256: string;
+}
+
+const tenYears = 10 * 365 * 86_400_000;
+
+// Key generation costs tens to hundreds of ms; every fake in one process shares the same material.
+let serverTls: Promise<DemoTls> | undefined;
+
+/** The demo CA and server certificate, generated once per process. */
+export function demoTls(): Promise<DemoTls> {
+  serverTls ??= generateServerTls().catch((err: unknown) => {
+    serverTls = undefined;
+    throw err;
+  });
+  return serverTls;
+}
+
+async function generateServerTls(): Promise<DemoTls> {
+  const notBeforeDate = new Date(Date.now() - 86_400_000);
+  const notAfterDate = new Date(notBeforeDate.getTime() + tenYears);
+  // EC keys: generation is fast and Node's TLS stack accepts them everywhere.
+  const ca = await generate([{ name: 'commonName', value: 'Calendar Relay demo CA (throwaway)' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  const server = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
+    ],
+  });
+  return { key: server.private, cert: server.cert, ca: ca.cert };
+}
+
+/**
+ * A certificate credential for an app registration. RSA because MSAL signs client assertions with PS256
+ * when given a SHA-256 thumbprint.
+ */
+export async function generateClientCertificate(commonName = 'calendar-relay demo app'): Promise<ClientCertificate> {
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'rsa',
+    keySize: 2048,
+    algorithm: 'sha256',
+  });
+  return { privateKey: pems.private, cert: pems.cert, thumbprintSha256: sha256Thumbprint(pems.cert) };
+}
+
+/** SHA-256 over the certificate's DER, as Entra shows it and as x5t#S256 carries it (after base64url). */
+export function sha256Thumbprint(certPem: string): string {
+  return new X509Certificate(certPem).fingerprint256.replaceAll(':', '').toUpperCase();
+}
