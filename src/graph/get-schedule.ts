@@ -1,0 +1,208 @@
+// The production ScheduleSource: getSchedule in chunks and window pieces, with retries inside the caller's deadline.
+import { setTimeout as timerDelay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
+import { HttpFailure, createGraphHttp, type GraphHttp } from './http.js';
+import { MAX_CONCURRENT_CALLS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes, type Piece } from './plan.js';
+import { decideRetry, parseRetryAfter, retryPolicyFrom, type AttemptFailure } from './retry.js';
+import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from './schedule-wire.js';
+import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
+import type { MailboxErrorCode, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from './types.js';
+
+export interface GraphScheduleSourceOptions {
+  tenants: readonly ResolvedTenant[];
+  graph: RelayConfig['graph'];
+  logger: Logger;
+  /** PEM trusted besides Node's roots (demo tenant). */
+  extraCa?: string;
+  /** Clock the query deadlines are measured on (default Date.now). */
+  now?: () => number;
+  /** Waits between attempts; rejects when the signal aborts (default: a timer). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  tokenProvider?: TokenProvider;
+  http?: GraphHttp;
+  /** Dispatcher for the default HTTP layer (tests record or redirect traffic with it). */
+  dispatcher?: Dispatcher;
+}
+
+export interface GraphScheduleSource extends ScheduleSource {
+  close(): Promise<void>;
+}
+
+type CallOutcome =
+  | { kind: 'ok'; results: Map<string, MailboxSchedule> }
+  | { kind: 'url-user-not-found' }
+  | { kind: 'failed'; code: MailboxErrorCode; message: string };
+
+// Codes Graph uses when the user in the URL has no mailbox it can serve.
+const missingUserCodes = new Set(['ErrorInvalidUser', 'ResourceNotFound', 'MailboxNotEnabledForRESTAPI', 'ErrorItemNotFound']);
+
+const failed = (code: MailboxErrorCode, message: string): CallOutcome & { kind: 'failed' } => ({ kind: 'failed', code, message });
+const timedOut = () => failed('ErrorTimeoutExpired', 'the lookup deadline passed before Graph answered');
+
+export function createGraphScheduleSource(options: GraphScheduleSourceOptions): GraphScheduleSource {
+  const { graph, logger } = options;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => timerDelay(ms, undefined, { signal }));
+  const random = options.random ?? Math.random;
+  const policy = retryPolicyFrom(graph);
+  const tenants = new Map(options.tenants.map((t) => [t.id, t]));
+  const ownsHttp = !options.http;
+  const http =
+    options.http ??
+    createGraphHttp({
+      allowedHosts: options.tenants.flatMap((t) => [new URL(t.authority).host, new URL(t.graphEndpoint).host]),
+      extraCa: options.extraCa,
+      connectTimeoutMs: Math.min(graph.attemptTimeoutMs, 5_000),
+      dispatcher: options.dispatcher,
+    });
+  const tokens = options.tokenProvider ?? createMsalTokenProvider({ tenants: options.tenants, http, logger, requestTimeoutMs: graph.attemptTimeoutMs });
+
+  async function callGraph(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
+    const url = `${tenant.graphEndpoint.replace(/\/+$/, '')}/v1.0/users/${encodeURIComponent(urlMailbox)}/calendar/getSchedule`;
+    const body = buildScheduleRequest(schedules, piece.start, piece.end);
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'client-request-id': query.requestId };
+    for (let attempts = 1; ; attempts++) {
+      const remaining = query.deadline - now();
+      if (remaining <= 0 || query.signal?.aborted) return timedOut();
+      const limit = Math.min(graph.attemptTimeoutMs, remaining);
+      let failure: AttemptFailure;
+      try {
+        const res = await http.send(url, { method: 'POST', headers, body, timeoutMs: limit, signal: query.signal });
+        if (res.status === 200) {
+          try {
+            return { kind: 'ok', results: parseScheduleResponse(res.body) };
+          } catch (err) {
+            log.warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
+            return failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer');
+          }
+        }
+        const code = parseGraphError(res.body)?.code;
+        if (res.status === 404 && code && missingUserCodes.has(code)) return { kind: 'url-user-not-found' };
+        log.warn({ attempt: attempts, status: res.status, graphCode: code }, 'getSchedule call failed');
+        failure = { kind: 'status', status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) };
+      } catch (err) {
+        if (!(err instanceof HttpFailure)) throw err;
+        log.warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
+        if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
+        // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
+        if (err.kind === 'aborted' || (err.kind === 'timeout' && limit < graph.attemptTimeoutMs)) return timedOut();
+        failure = err.kind === 'timeout' ? { kind: 'attempt-timeout' } : { kind: 'network' };
+      }
+      const decision = decideRetry(policy, failure, { attempts, now: now(), deadline: query.deadline, random });
+      if (!decision.retry) {
+        if (decision.reason === 'deadline') return timedOut();
+        return failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
+      }
+      try {
+        await sleep(decision.delayMs, query.signal);
+      } catch {
+        return timedOut();
+      }
+    }
+  }
+
+  /** One chunk over every piece of the window. Mailboxes found missing stay missing for later pieces. */
+  async function runChunk(tenant: ResolvedTenant, token: string, query: ScheduleQuery, mailboxes: string[], pieces: Piece[], log: Logger): Promise<Map<string, MailboxSchedule>> {
+    const out = new Map<string, MailboxSchedule>();
+    const perMailbox = new Map<string, { piece: Piece; items: ScheduleItem[] }[]>();
+    const workingHours = new Map<string, MailboxSchedule & { ok: true }>();
+    let pending = [...mailboxes];
+    // The configured lookup mailbox first; then attendees, so one bad address never sinks the others.
+    const urlCandidates = uniqueMailboxes(query.lookupMailbox ? [query.lookupMailbox, ...mailboxes] : mailboxes);
+    for (const piece of pieces) {
+      let done = false;
+      while (!done && pending.length > 0) {
+        const urlMailbox = urlCandidates[0];
+        if (urlMailbox === undefined) {
+          for (const m of pending) out.set(m.toLowerCase(), { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'no mailbox Graph accepts in the URL' });
+          pending = [];
+          break;
+        }
+        const outcome = await callGraph(tenant, token, query, urlMailbox, pending, piece, log);
+        if (outcome.kind === 'url-user-not-found') {
+          urlCandidates.shift();
+          const key = urlMailbox.toLowerCase();
+          if (pending.some((m) => m.toLowerCase() === key)) {
+            out.set(key, { ok: false, code: 'ErrorMailRecipientNotFound', message: 'Graph has no such user' });
+            pending = pending.filter((m) => m.toLowerCase() !== key);
+          } else {
+            log.warn('configured lookup mailbox does not exist in Graph; using an attendee instead');
+          }
+          continue;
+        }
+        if (outcome.kind === 'failed') {
+          for (const m of pending) out.set(m.toLowerCase(), { ok: false, code: outcome.code, message: outcome.message });
+          pending = [];
+          break;
+        }
+        for (const m of pending) {
+          const key = m.toLowerCase();
+          const result = outcome.results.get(key) ?? { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'Graph returned no entry for this mailbox' };
+          if (!result.ok) {
+            out.set(key, result);
+            continue;
+          }
+          const list = perMailbox.get(key) ?? [];
+          list.push({ piece, items: result.items });
+          perMailbox.set(key, list);
+          if (!workingHours.has(key)) workingHours.set(key, result);
+        }
+        pending = pending.filter((m) => !out.has(m.toLowerCase()));
+        done = true;
+      }
+    }
+    for (const [key, list] of perMailbox) {
+      if (out.has(key)) continue;
+      const wh = workingHours.get(key)?.workingHours;
+      out.set(key, { ok: true, items: mergePieces(list), ...(wh ? { workingHours: wh } : {}) });
+    }
+    return out;
+  }
+
+  async function tokenWithinDeadline(tenant: ResolvedTenant, query: ScheduleQuery): Promise<string | MailboxSchedule> {
+    const stop = new AbortController();
+    // A real timer, not the injected sleep: tests skip backoff waits but the deadline must still bound MSAL.
+    const deadline = timerDelay(Math.max(0, query.deadline - now()), undefined, { signal: stop.signal }).then(
+      () => 'deadline' as const,
+      () => 'deadline' as const,
+    );
+    try {
+      const winner = await Promise.race([tokens.getToken(tenant.id), deadline]);
+      if (winner === 'deadline') return { ok: false, code: 'ErrorTimeoutExpired', message: 'the lookup deadline passed while getting a Graph token' };
+      return winner;
+    } catch {
+      return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'could not get a Graph token for this tenant' };
+    } finally {
+      stop.abort();
+    }
+  }
+
+  async function getSchedules(query: ScheduleQuery): Promise<MailboxSchedule[]> {
+    const log = logger.child({ requestId: query.requestId, tenant: query.tenant });
+    const everyone = (result: MailboxSchedule) => query.mailboxes.map(() => result);
+    const tenant = tenants.get(query.tenant);
+    if (!tenant) return everyone({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'tenant is not configured' });
+    if (query.mailboxes.length === 0) return [];
+    const pieces = splitWindow(query.startUtc, query.endUtc);
+    if (pieces.length === 0) return everyone({ ok: true, items: [] });
+    const token = await tokenWithinDeadline(tenant, query);
+    if (typeof token !== 'string') return everyone(token);
+    const chunks = chunk(uniqueMailboxes(query.mailboxes), Math.min(graph.chunkSize, 20));
+    const maps = await mapLimit(chunks, MAX_CONCURRENT_CALLS, (mailboxes) => runChunk(tenant, token, query, mailboxes, pieces, log));
+    const merged = new Map<string, MailboxSchedule>();
+    for (const m of maps) for (const [k, v] of m) merged.set(k, v);
+    return query.mailboxes.map(
+      (m) => merged.get(m.toLowerCase()) ?? { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'no result for this mailbox' },
+    );
+  }
+
+  return {
+    getSchedules,
+    close: async () => {
+      if (ownsHttp) await http.close();
+    },
+  };
+}
