@@ -60,6 +60,16 @@ describe('getSchedules when Graph misbehaves', () => {
     expect(codes(results)).toEqual(['ErrorTimeoutExpired', 'ErrorTimeoutExpired']);
   });
 
+  it('bounds a slow token endpoint by the deadline', async () => {
+    h = await harness();
+    h.fake.failNext({ path: 'token', delayMs: 3_000 });
+    const started = Date.now();
+    const results = await h.source.getSchedules(query(['alice@example.com'], { deadline: Date.now() + 300 }));
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(codes(results)).toEqual(['ErrorTimeoutExpired']);
+    expect(scheduleCalls(h)).toHaveLength(0);
+  });
+
   it('starts no call once the deadline has passed', async () => {
     h = await harness();
     const results = await h.source.getSchedules(query(['alice@example.com'], { deadline: Date.now() - 1 }));
