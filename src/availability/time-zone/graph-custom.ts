@@ -1,0 +1,72 @@
+// Maps Graph's customTimeZone (workingHours.timeZone of a mailbox with a custom zone) to SerializableTimeZone.
+import type { GraphCustomTimeZone, GraphTimeZoneOffset, GraphWorkingHours } from '../../graph/types.js';
+import { formatTimeOfDay, parseTimeOfDay } from './calendar-math.js';
+import { isKnownIanaZone } from './iana-rules.js';
+import { NO_TRANSITION, serializableFromIana, serializableFromWindowsId } from './serializable-from-iana.js';
+import { DAY_NAMES, type DayName, type SerializableTimeZone, type TimeChange } from './types.js';
+
+/*
+ * Sign of Graph's `bias`: the customTimeZone reference page says "ahead of UTC positive", but the service
+ * returns the Windows TIME_ZONE_INFORMATION value, minutes to ADD to local time to get UTC: a US Pacific
+ * mailbox comes back with bias 480 and daylightBias -60 (microsoftgraph/microsoft-graph-docs-contrib
+ * issue 562 "Instructions for customTimeZone bias seem incorrect", still open; the npm package
+ * mscustomtimezone-iana documents the same sample). That is exactly EWS's convention, so the numbers are
+ * copied unchanged. standardTimeZoneOffset has no bias of its own (0); daylightBias is relative to bias.
+ * `year` 0 means "every year"; another value is treated as a fixed-date rule for that year, whose
+ * dayOccurrence is then the day of the month (the Windows SYSTEMTIME reading, which Graph mirrors).
+ */
+
+function dayName(graphDay: string): DayName {
+  const lower = graphDay.trim().toLowerCase();
+  return DAY_NAMES.find((d) => d.toLowerCase() === lower) ?? 'Sunday';
+}
+
+function timeChange(offset: GraphTimeZoneOffset | undefined, bias: number): TimeChange {
+  // Graph sends null as well as omitting the property.
+  if (!offset || !offset.month) return { ...NO_TRANSITION, bias };
+  // Graph writes "02:00:00.0000000"; EWS clients expect "02:00:00".
+  const change: TimeChange = {
+    bias,
+    time: formatTimeOfDay(parseTimeOfDay(offset.time ?? '00:00:00')),
+    dayOrder: offset.dayOccurrence,
+    month: offset.month,
+    dayOfWeek: dayName(offset.dayOfWeek ?? 'sunday'),
+  };
+  if (offset.year) change.year = offset.year;
+  return change;
+}
+
+/**
+ * The SerializableTimeZone for a Graph customTimeZone, field for field. A zone without a daylightOffset
+ * (or with month 0 in either offset) comes out with both months 0: no DST.
+ * Throws RangeError when a `time` is not a time of day.
+ */
+export function serializableFromGraphCustom(custom: GraphCustomTimeZone): SerializableTimeZone {
+  const daylightBias = custom.daylightOffset?.daylightBias ?? 0;
+  const standardTime = timeChange(custom.standardOffset, 0);
+  const daylightTime = timeChange(custom.daylightOffset, daylightBias);
+  if (standardTime.month === 0 || daylightTime.month === 0 || daylightBias === 0) {
+    return { bias: custom.bias + 0, standardTime: { ...NO_TRANSITION }, daylightTime: { ...NO_TRANSITION } };
+  }
+  return { bias: custom.bias, standardTime, daylightTime };
+}
+
+/**
+ * The SerializableTimeZone for Graph's workingHours.timeZone in a given year: a customTimeZone maps field
+ * for field; a name is a Windows id (what Graph normally sends) or, failing that, an IANA name, and is
+ * described from the IANA database. Undefined when the name is neither, or a custom zone is malformed.
+ */
+export function serializableForGraphZone(zone: GraphWorkingHours['timeZone'], year: number): SerializableTimeZone | undefined {
+  if ('bias' in zone && typeof zone.bias === 'number') {
+    try {
+      return serializableFromGraphCustom(zone);
+    } catch {
+      return undefined;
+    }
+  }
+  const name = zone.name?.trim() ?? '';
+  if (name === '') return undefined;
+  const fromWindows = serializableFromWindowsId(name, year);
+  if (fromWindows) return fromWindows;
+  return isKnownIanaZone(name) ? serializableFromIana(name, year) : undefined;
+}
