@@ -1,0 +1,114 @@
+// Maps one mailbox's Graph schedule onto the EWS FreeBusyView the client asked for (pure data, no XML).
+import type { GraphWorkingHours, ScheduleItem } from '../graph/types.js';
+import { mergedFreeBusy } from './merged-free-busy.js';
+import { serializableForGraphZone } from './time-zone/index.js';
+import type { SerializableTimeZone, ZoneRules } from './time-zone/types.js';
+import { effectiveView, viewShape, type Disclosure, type RequestedView } from './views.js';
+
+export type BusyType = 'Free' | 'Tentative' | 'Busy' | 'OOF' | 'WorkingElsewhere' | 'NoData';
+
+export interface EventDetails {
+  subject?: string;
+  location?: string;
+  isPrivate: boolean;
+}
+
+export interface CalendarEventView {
+  /** Naive local wall-clock times in the request's zone (localMs). */
+  startLocal: number;
+  endLocal: number;
+  busyType: BusyType;
+  details?: EventDetails;
+}
+
+export interface WorkingPeriodView {
+  days: string;
+  startMinutes: number;
+  endMinutes: number;
+}
+
+export interface FreeBusyViewModel {
+  viewType: RequestedView;
+  merged?: string;
+  events?: CalendarEventView[];
+  workingHours?: { timeZone: SerializableTimeZone; periods: WorkingPeriodView[] };
+}
+
+export interface ViewContext {
+  startUtc: number;
+  endUtc: number;
+  intervalMinutes: number;
+  requested: RequestedView;
+  disclosure: Disclosure;
+  /** Whether the client's schema has BusyType WorkingElsewhere (Exchange2013+). */
+  workingElsewhere: boolean;
+  zone: ZoneRules;
+}
+
+function busyTypeOf(status: ScheduleItem['status'], workingElsewhere: boolean): BusyType {
+  switch (status) {
+    case 'free':
+      return 'Free';
+    case 'tentative':
+      return 'Tentative';
+    case 'busy':
+    case 'unknown': // an item of unknown status still occupies the time; showing it free would invite double booking
+      return 'Busy';
+    case 'oof':
+      return 'OOF';
+    case 'workingElsewhere':
+      return workingElsewhere ? 'WorkingElsewhere' : 'Free';
+  }
+}
+
+export function buildFreeBusyView(
+  items: readonly ScheduleItem[],
+  workingHours: GraphWorkingHours | undefined,
+  ctx: ViewContext,
+): FreeBusyViewModel {
+  const viewType = effectiveView(ctx.requested, ctx.disclosure);
+  const shape = viewShape(viewType);
+  const model: FreeBusyViewModel = { viewType };
+  if (shape.merged) model.merged = mergedFreeBusy(items, ctx.startUtc, ctx.endUtc, ctx.intervalMinutes);
+  if (shape.events) {
+    const events: CalendarEventView[] = [];
+    const sorted = [...items].sort((a, b) => a.start - b.start || a.end - b.end);
+    for (const item of sorted) {
+      if (item.end <= ctx.startUtc || item.start >= ctx.endUtc) continue;
+      const busyType = busyTypeOf(item.status, ctx.workingElsewhere);
+      if (busyType === 'Free') continue;
+      const ev: CalendarEventView = { startLocal: ctx.zone.toLocal(item.start), endLocal: ctx.zone.toLocal(item.end), busyType };
+      if (shape.details) {
+        ev.details = item.isPrivate
+          ? { isPrivate: true }
+          : { isPrivate: false, subject: item.subject ?? '', location: item.location ?? '' };
+      }
+      events.push(ev);
+    }
+    model.events = events;
+  }
+  if (shape.workingHours && workingHours) {
+    const wh = workingHoursView(workingHours, new Date(ctx.startUtc).getUTCFullYear());
+    if (wh) model.workingHours = wh;
+  }
+  return model;
+}
+
+const DAY = /^(sunday|monday|tuesday|wednesday|thursday|friday|saturday)$/i;
+
+function minutesOf(time: string): number | undefined {
+  const m = /^(\d{1,2}):(\d{2})/.exec(time);
+  if (!m) return undefined;
+  const v = Number(m[1]) * 60 + Number(m[2]);
+  return v <= 1440 ? v : undefined;
+}
+
+/** Graph working hours as EWS WorkingHours; undefined when Graph's data cannot be expressed faithfully. */
+export function workingHoursView(wh: GraphWorkingHours, year: number): FreeBusyViewModel['workingHours'] {
+  const days = wh.daysOfWeek.filter((d) => DAY.test(d)).map((d) => d[0]!.toUpperCase() + d.slice(1).toLowerCase());
+  const start = minutesOf(wh.startTime);
+  const end = minutesOf(wh.endTime);
+  const timeZone = serializableForGraphZone(wh.timeZone, year);
+  if (days.length === 0 || start === undefined || end === undefined || !timeZone) return undefined;
+  return { timeZone, periods: [{ days: days.join(' '), startMinutes: start, endMinutes: end === 0 ? 1440 : end }] };
+}

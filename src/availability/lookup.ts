@@ -1,0 +1,138 @@
+// A GetUserAvailability lookup: window checks, per-mailbox routing to tenants, and views per mailbox.
+import { EwsFault } from '../errors.js';
+import type { MailboxErrorCode, MailboxSchedule, ScheduleSource } from '../graph/types.js';
+import type { ParsedDateTime } from '../ews/parse-availability-request.js';
+import { buildFreeBusyView, type FreeBusyViewModel } from './build-view.js';
+import type { ZoneRules } from './time-zone/types.js';
+import type { Disclosure, RequestedView } from './views.js';
+
+export const MAX_WINDOW_DAYS = 62;
+const DAY_MS = 86_400_000;
+
+export interface DomainPolicy {
+  tenant: string;
+  lookupMailbox?: string;
+  disclosure: Disclosure;
+}
+
+export type PerMailboxCode = MailboxErrorCode | 'ErrorInvalidSmtpAddress';
+
+export type MailboxOutcome =
+  | { ok: true; view: FreeBusyViewModel }
+  | { ok: false; code: PerMailboxCode; message: string };
+
+export interface LookupRequest {
+  mailboxes: string[];
+  start: ParsedDateTime;
+  end: ParsedDateTime;
+  intervalMinutes: number;
+  view: RequestedView;
+  zone: ZoneRules;
+  workingElsewhere: boolean;
+  requestId: string;
+  /** Domains this caller may look up (undefined: every served domain). */
+  allowedDomains?: ReadonlySet<string>;
+}
+
+export interface LookupDeps {
+  domains: ReadonlyMap<string, DomainPolicy>;
+  source: ScheduleSource;
+  deadlineMs: number;
+  now: () => number;
+}
+
+export interface LookupWindow {
+  startUtc: number;
+  endUtc: number;
+}
+
+/** Fixes the window's instants in the request zone and enforces the EWS interval rules. */
+export function resolveWindow(start: ParsedDateTime, end: ParsedDateTime, zone: ZoneRules): LookupWindow {
+  const startUtc = start.kind === 'instant' ? start.utcMs : zone.toUtc(start.localMs);
+  const endUtc = end.kind === 'instant' ? end.utcMs : zone.toUtc(end.localMs);
+  if (!(startUtc < endUtc)) throw new EwsFault('ErrorInvalidTimeInterval');
+  // Calendar days as the client counts them: wall-clock span in its zone, so a DST day is still one day.
+  if (zone.toLocal(endUtc) - zone.toLocal(startUtc) > MAX_WINDOW_DAYS * DAY_MS) throw new EwsFault('ErrorTimeIntervalTooBig');
+  return { startUtc, endUtc };
+}
+
+const ADDRESS = /^[^\s@<>()",;:\\[\]]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
+
+interface Group {
+  tenant: string;
+  lookupMailbox?: string;
+  addresses: string[];
+  keys: Set<string>;
+}
+
+export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): Promise<{ window: LookupWindow; outcomes: MailboxOutcome[] }> {
+  const window = resolveWindow(req.start, req.end, req.zone);
+  const outcomes: (MailboxOutcome | { pending: string; policy: DomainPolicy })[] = [];
+  const groups = new Map<string, Group>();
+
+  for (const raw of req.mailboxes) {
+    const m = ADDRESS.exec(raw);
+    if (!m || raw.length > 320) {
+      outcomes.push({ ok: false, code: 'ErrorInvalidSmtpAddress', message: 'The e-mail address is not valid.' });
+      continue;
+    }
+    const domain = m[1]!.toLowerCase();
+    const policy = deps.domains.get(domain);
+    if (!policy || (req.allowedDomains && !req.allowedDomains.has(domain))) {
+      outcomes.push({ ok: false, code: 'ErrorProxyRequestNotAllowed', message: `This relay does not serve the domain ${domain}.` });
+      continue;
+    }
+    const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { tenant: policy.tenant, addresses: [], keys: new Set() };
+      if (policy.lookupMailbox) group.lookupMailbox = policy.lookupMailbox;
+      groups.set(key, group);
+    }
+    const lower = raw.toLowerCase();
+    if (!group.keys.has(lower)) {
+      group.keys.add(lower);
+      group.addresses.push(raw);
+    }
+    outcomes.push({ pending: lower, policy });
+  }
+
+  const deadline = deps.now() + deps.deadlineMs;
+  const results = new Map<string, MailboxSchedule>();
+  await Promise.all(
+    [...groups.values()].map(async (g) => {
+      const answers = await deps.source.getSchedules({
+        tenant: g.tenant,
+        mailboxes: g.addresses,
+        startUtc: window.startUtc,
+        endUtc: window.endUtc,
+        deadline,
+        requestId: req.requestId,
+        ...(g.lookupMailbox ? { lookupMailbox: g.lookupMailbox } : {}),
+      });
+      g.addresses.forEach((a, i) => results.set(`${g.tenant}\u0000${a.toLowerCase()}`, answers[i] ?? failed()));
+    }),
+  );
+
+  return {
+    window,
+    outcomes: outcomes.map((o): MailboxOutcome => {
+      if (!('pending' in o)) return o;
+      const r = results.get(`${o.policy.tenant}\u0000${o.pending}`) ?? failed();
+      if (!r.ok) return r;
+      const view = buildFreeBusyView(r.items, r.workingHours, {
+        ...window,
+        intervalMinutes: req.intervalMinutes,
+        requested: req.view,
+        disclosure: o.policy.disclosure,
+        workingElsewhere: req.workingElsewhere,
+        zone: req.zone,
+      });
+      return { ok: true, view };
+    }),
+  };
+}
+
+function failed(): MailboxSchedule {
+  return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'Free/busy data could not be retrieved.' };
+}

@@ -1,0 +1,36 @@
+// MergedFreeBusy: one digit per interval over the real (UTC) span, the highest status in each slot.
+import type { GraphStatus, ScheduleItem } from '../graph/types.js';
+
+/** Digit per Graph status. WorkingElsewhere counts as free (Exchange Online does the same); unknown as busy. */
+export const STATUS_DIGIT: Record<GraphStatus, number> = {
+  free: 0,
+  workingElsewhere: 0,
+  tentative: 1,
+  busy: 2,
+  unknown: 2,
+  oof: 3,
+};
+
+/** Number of digits for a window: ceil(span / interval), counted in real elapsed time. */
+export function slotCount(startUtc: number, endUtc: number, intervalMinutes: number): number {
+  return Math.max(0, Math.ceil((endUtc - startUtc) / (intervalMinutes * 60_000)));
+}
+
+export function mergedFreeBusy(items: readonly ScheduleItem[], startUtc: number, endUtc: number, intervalMinutes: number): string {
+  const step = intervalMinutes * 60_000;
+  const n = slotCount(startUtc, endUtc, intervalMinutes);
+  const slots = new Uint8Array(n);
+  for (const item of items) {
+    const digit = STATUS_DIGIT[item.status];
+    if (digit === 0) continue;
+    const s = Math.max(item.start, startUtc);
+    const e = Math.min(item.end, endUtc);
+    if (e <= s) continue;
+    const first = Math.floor((s - startUtc) / step);
+    const last = Math.min(n - 1, Math.ceil((e - startUtc) / step) - 1);
+    for (let i = first; i <= last; i++) if (slots[i]! < digit) slots[i] = digit;
+  }
+  let out = '';
+  for (let i = 0; i < n; i++) out += slots[i];
+  return out;
+}

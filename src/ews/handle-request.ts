@@ -1,0 +1,109 @@
+// EWS operation dispatch: body element (namespace URI + local name) -> operation -> SOAP answer.
+import type { DomainPolicy, LookupDeps } from '../availability/lookup.js';
+import { lookupAvailability } from '../availability/lookup.js';
+import { rulesFromSerializable, rulesFromWindowsId, UTC_RULES } from '../availability/time-zone/index.js';
+import type { SerializableTimeZone, ZoneRules } from '../availability/time-zone/types.js';
+import { EwsFault } from '../errors.js';
+import { soapEnvelope, soapFault } from './envelope.js';
+import { parseAvailabilityRequest } from './parse-availability-request.js';
+import { getServerTimeZonesBodyXml } from './server-time-zones.js';
+import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
+import { availabilityResponseXml } from './write-availability-response.js';
+import { NS } from './xml-writer.js';
+import type { XmlLimits } from './xml-parse.js';
+
+export interface EwsCaller {
+  clientId: string;
+  requestId: string;
+  /** Domains this caller may look up; undefined = all served domains. */
+  allowedDomains?: ReadonlySet<string>;
+}
+
+export interface EwsDeps extends LookupDeps {
+  limits: XmlLimits;
+  domains: ReadonlyMap<string, DomainPolicy>;
+}
+
+/** What the audit log records about one EWS call (never addresses' calendars or subjects). */
+export interface EwsAudit {
+  operation: string;
+  mailboxes?: number;
+  windowStart?: string;
+  windowEnd?: string;
+  results?: Record<string, number>;
+  fault?: string;
+}
+
+export interface EwsAnswer {
+  status: 200 | 500;
+  body: string;
+  audit: EwsAudit;
+}
+
+export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: EwsDeps): Promise<EwsAnswer> {
+  let soap: SoapRequest | undefined;
+  const audit: EwsAudit = { operation: 'unknown' };
+  try {
+    soap = parseSoapRequest(xml, deps.limits);
+    const op = soap.operation;
+    audit.operation = op.local;
+    const schema = responseSchemaFor(soap.requestedVersion);
+    if (op.ns === NS.messages && op.local === 'GetUserAvailabilityRequest') {
+      const input = parseAvailabilityRequest(op);
+      const zone = pickZone(input.timeZone ? bodyZone(input.timeZone) : undefined, soap.timeZoneContextId);
+      const { window, outcomes } = await lookupAvailability(
+        {
+          ...input,
+          zone,
+          workingElsewhere: clientKnowsExchange2013(soap.requestedVersion),
+          requestId: caller.requestId,
+          ...(caller.allowedDomains ? { allowedDomains: caller.allowedDomains } : {}),
+        },
+        deps,
+      );
+      audit.mailboxes = outcomes.length;
+      audit.windowStart = new Date(window.startUtc).toISOString();
+      audit.windowEnd = new Date(window.endUtc).toISOString();
+      audit.results = {};
+      for (const o of outcomes) {
+        const k = o.ok ? 'NoError' : o.code;
+        audit.results[k] = (audit.results[k] ?? 0) + 1;
+      }
+      return { status: 200, body: soapEnvelope(availabilityResponseXml(outcomes), schema), audit };
+    }
+    if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {
+      const ids = op.children
+        .filter((c) => c.ns === NS.messages && c.local === 'Ids')
+        .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
+      const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
+      return { status: 200, body: soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema), audit };
+    }
+    throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
+  } catch (err) {
+    const schema = responseSchemaFor(soap?.requestedVersion);
+    if (err instanceof EwsFault) {
+      audit.fault = err.code;
+      return { status: 500, body: soapFault(err.code, err.message, schema, err.backOffMilliseconds), audit };
+    }
+    throw err;
+  }
+}
+
+function bodyZone(tz: SerializableTimeZone): ZoneRules {
+  try {
+    return rulesFromSerializable(tz);
+  } catch (err) {
+    if (err instanceof RangeError) throw new EwsFault('ErrorTimeZone', 'TimeZone holds an impossible transition time.');
+    throw err;
+  }
+}
+
+function pickZone(bodyZone: ZoneRules | undefined, contextId: string | undefined): ZoneRules {
+  if (bodyZone) return bodyZone;
+  if (contextId) {
+    const rules = rulesFromWindowsId(contextId);
+    if (!rules) throw new EwsFault('ErrorTimeZone', `'${contextId.slice(0, 60)}' is not a known time zone id.`);
+    return rules;
+  }
+  return UTC_RULES;
+}

@@ -1,0 +1,44 @@
+// Process entry point: reads the environment, starts the relay, prints the demo banner, handles signals.
+import { ConfigError, loadConfig } from './config/load.js';
+import { demoBanner } from './demo/banner.js';
+import { createLogger } from './logger.js';
+import { createRelay } from './relay.js';
+
+export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ argv, env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log.level);
+  // Demo mode listens on loopback unless told otherwise: its credentials are printed on the terminal.
+  const host = config.demo && env['HOST'] === undefined ? '127.0.0.1' : config.server.host;
+  const relay = await createRelay(config, logger);
+  const address = await relay.app.listen({ host, port: config.server.port });
+  logger.info({ event: 'relay.listening', address, demo: config.demo, domains: relay.config.domains.map((d) => d.name) }, 'calendar relay listening');
+  if (relay.demo) process.stdout.write(demoBanner(address, relay));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'relay.stopping', signal }, 'shutting down');
+    await relay.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  serve(process.argv.slice(2), process.env).catch((err: unknown) => {
+    console.error('calendar-relay failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,64 @@
+// Composition root: turns a loaded configuration into a ready (not listening) relay, demo tenant included.
+import { randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { RelayConfig } from './config/schema.js';
+import { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant, type DemoTenant } from './demo/demo-tenant.js';
+import { createGraphScheduleSource } from './graph/schedule-source.js';
+import { buildApp, type EffectiveConfig } from './http/app.js';
+
+export interface Relay {
+  app: FastifyInstance;
+  config: EffectiveConfig;
+  demo?: { tenant: DemoTenant; mailboxes: readonly string[]; domain: string };
+  close(): Promise<void>;
+}
+
+export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
+
+/** Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. */
+async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant }> {
+  const tenant = await startDemoTenant({ now, id: 'demo' });
+  const clients = config.google.clients.length
+    ? config.google.clients
+    : [{ clientId: DEMO_GOOGLE_CLIENT_ID, clientSecret: randomBytes(32).toString('base64url') }];
+  return {
+    tenant,
+    config: {
+      ...config,
+      google: { clients },
+      tenants: [tenant.tenant],
+      // The demo shows what details look like; real domains default to free/busy only.
+      domains: [{ name: DEMO_DOMAIN, tenant: 'demo', disclosure: 'details' }],
+    },
+  };
+}
+
+export async function createRelay(config: RelayConfig, logger: Logger, now: () => number = Date.now): Promise<Relay> {
+  let effective: EffectiveConfig = config;
+  let demo: Relay['demo'];
+  let extraCa: string | undefined;
+  if (config.demo) {
+    const d = await withDemoTenant(config, now());
+    effective = d.config;
+    extraCa = d.tenant.ca;
+    demo = { tenant: d.tenant, mailboxes: DEMO_MAILBOXES, domain: DEMO_DOMAIN };
+  }
+  const source = createGraphScheduleSource({
+    tenants: effective.tenants,
+    graph: effective.graph,
+    logger: logger.child({ component: 'graph' }),
+    ...(extraCa ? { extraCa } : {}),
+  });
+  const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now });
+  return {
+    app,
+    config: effective,
+    ...(demo ? { demo } : {}),
+    close: async () => {
+      await app.close();
+      await source.close?.();
+      await demo?.tenant.close();
+    },
+  };
+}

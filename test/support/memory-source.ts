@@ -1,0 +1,27 @@
+// Test helper: an in-memory ScheduleSource (the Graph port) for app tests that are not about the wire.
+import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../../src/graph/types.js';
+
+export interface MemoryMailbox {
+  items: ScheduleItem[];
+  workingHours?: GraphWorkingHours;
+}
+
+export class MemorySource implements ScheduleSource {
+  readonly queries: ScheduleQuery[] = [];
+  /** Addresses (lower case) whose lookups fail upstream. */
+  readonly failing = new Set<string>();
+
+  constructor(private readonly mailboxes: Record<string, MemoryMailbox>) {}
+
+  async getSchedules(query: ScheduleQuery): Promise<MailboxSchedule[]> {
+    this.queries.push(query);
+    return query.mailboxes.map((address): MailboxSchedule => {
+      const key = address.toLowerCase();
+      if (this.failing.has(key)) return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'upstream failed' };
+      const box = this.mailboxes[key];
+      if (!box) return { ok: false, code: 'ErrorMailRecipientNotFound', message: `Unable to resolve ${address}.` };
+      const items = box.items.filter((i) => i.end > query.startUtc && i.start < query.endUtc);
+      return box.workingHours ? { ok: true, items, workingHours: box.workingHours } : { ok: true, items };
+    });
+  }
+}
