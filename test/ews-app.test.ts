@@ -179,6 +179,15 @@ describe('request faults', () => {
   });
 });
 
+describe('logs', () => {
+  it('hold an audit line per lookup and never an event subject, location or token', async () => {
+    const all = t.logs.join('');
+    expect(all).toContain('"event":"ews.lookup"');
+    expect(all).toMatch(/"results":\{"NoError":\d+/);
+    for (const secret of ['Standup', 'Room 1', 'Secret', 'Hidden', 'Dentist', await t.token()]) expect(all).not.toContain(secret);
+  });
+});
+
 describe('GetServerTimeZones', () => {
   it('answers the exchangelib request with the Pacific definition', async () => {
     const res = await ews(sample('exchangelib-getservertimezones-request.xml'), 'exchange-online');
