@@ -96,6 +96,13 @@ describe('Bearer on the EWS endpoint', () => {
     expect(res.body).toContain('a:ErrorInvalidRequest');
   });
 
+  it('refuses a body over the size limit with a SOAP fault', async () => {
+    const big = `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>${' '.repeat(1_100_000)}</s:Body></s:Envelope>`;
+    const res = await t.app.inject({ method: 'POST', url: '/', payload: big, headers: { 'content-type': 'text/xml', authorization: `Bearer ${await t.token()}` } });
+    expect(res.statusCode).toBe(413);
+    expect(res.body).toContain('a:ErrorInvalidRequest');
+  });
+
   it('never logs the client secret or tokens', async () => {
     await form(`client_id=${CLIENT.clientId}&client_secret=${CLIENT.clientSecret}`);
     const token = await t.token();
