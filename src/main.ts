@@ -21,14 +21,27 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   const relay = await createRelay(config, logger);
   const address = await relay.app.listen({ host, port: config.server.port });
   logger.info({ event: 'relay.listening', address, demo: config.demo, domains: relay.config.domains.map((d) => d.name) }, 'calendar relay listening');
+  if (relay.metricsApp && config.metrics?.port !== undefined) {
+    const metricsAddress = await relay.metricsApp.listen({ host, port: config.metrics.port });
+    logger.info({ event: 'metrics.listening', address: metricsAddress }, 'metrics listening');
+  }
   if (relay.demo) process.stdout.write(demoBanner(address, relay));
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: 'relay.stopping', signal }, 'shutting down');
+    const graceMs = config.shutdown?.graceMs ?? 10_000;
+    // Load balancers polling /ready see "draining"; new connections are refused; in-flight lookups finish.
+    relay.readiness.drain();
+    logger.info({ event: 'relay.stopping', signal, graceMs }, 'shutting down: finishing in-flight lookups');
+    const forced = setTimeout(() => {
+      logger.warn({ event: 'relay.forced_exit', graceMs }, 'lookups still in flight after the grace period; exiting anyway');
+      process.exit(1);
+    }, graceMs);
     await relay.close();
+    clearTimeout(forced);
+    logger.info({ event: 'relay.stopped', signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,16 +1,24 @@
 // Composition root: turns a loaded configuration into a ready (not listening) relay, demo tenant included.
 import { randomBytes } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config/schema.js';
 import { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant, type DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
+import { combineObservers } from './graph/observer.js';
 import { buildApp, type EffectiveConfig } from './http/app.js';
+import { metricsRoute } from './http/observability-routes.js';
+import { RelayMetrics } from './observability/metrics.js';
+import { Readiness } from './observability/readiness.js';
 
 export interface Relay {
   app: FastifyInstance;
   config: EffectiveConfig;
   demo?: { tenant: DemoTenant; mailboxes: readonly string[]; domain: string };
+  metrics: RelayMetrics;
+  readiness: Readiness;
+  /** A second listener serving only /metrics, when config.metrics.port is set. */
+  metricsApp?: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -34,29 +42,58 @@ async function withDemoTenant(config: RelayConfig, now: number): Promise<{ confi
   };
 }
 
-export async function createRelay(config: RelayConfig, logger: Logger, now: () => number = Date.now): Promise<Relay> {
+export interface RelayOptions {
+  now?: () => number;
+  /** Injected registry (tests); default: a fresh one with process metrics. */
+  metrics?: RelayMetrics;
+  /** PEM trusted besides Node's roots for Graph and Entra (tests against the fake; production: NODE_EXTRA_CA_CERTS). */
+  extraCa?: string;
+}
+
+export async function createRelay(config: RelayConfig, logger: Logger, nowOrOptions: (() => number) | RelayOptions = {}): Promise<Relay> {
+  const options = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : nowOrOptions;
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? new RelayMetrics();
   let effective: EffectiveConfig = config;
   let demo: Relay['demo'];
-  let extraCa: string | undefined;
+  let extraCa: string | undefined = options.extraCa;
   if (config.demo) {
     const d = await withDemoTenant(config, now());
     effective = d.config;
     extraCa = d.tenant.ca;
     demo = { tenant: d.tenant, mailboxes: DEMO_MAILBOXES, domain: DEMO_DOMAIN };
   }
+  // Readiness asks the source for tokens (lazily, once requests come) and hears its events.
+  const readiness = new Readiness({
+    tenants: effective.tenants.map((t) => t.id),
+    getToken: (id) => source.getToken(id),
+    graphRecentMs: effective.readiness?.graphRecentMs ?? 300_000,
+    tokenTimeoutMs: effective.readiness?.tokenTimeoutMs ?? 3_000,
+    now,
+  });
   const source = createGraphScheduleSource({
     tenants: effective.tenants,
     graph: effective.graph,
     logger: logger.child({ component: 'graph' }),
     ...(extraCa ? { extraCa } : {}),
+    observer: combineObservers(metrics.graphObserver, readiness.observer),
   });
-  const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now });
+  const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now, metrics, readiness });
+  let metricsApp: FastifyInstance | undefined;
+  if ((effective.metrics?.enabled ?? true) && effective.metrics?.port !== undefined) {
+    metricsApp = Fastify({ loggerInstance: logger.child({ component: 'metrics' }) as unknown as FastifyBaseLogger, disableRequestLogging: true });
+    await metricsApp.register(metricsRoute, { metrics, token: effective.metrics.token });
+  }
   return {
     app,
     config: effective,
     ...(demo ? { demo } : {}),
+    metrics,
+    readiness,
+    ...(metricsApp ? { metricsApp } : {}),
     close: async () => {
       await app.close();
+      await metricsApp?.close();
       await source.close?.();
       await demo?.tenant.close();
     },

@@ -84,7 +84,14 @@ function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): Rel
     graph: { ...data.graph },
     limits: { ...data.limits },
     log: { ...data.log },
+    metrics: metricsSettings(data.metrics, secrets.get('metrics.token')),
+    shutdown: { ...data.shutdown },
+    readiness: { ...data.readiness },
   };
+}
+
+function metricsSettings(m: ParsedConfig['metrics'], token: string | undefined): NonNullable<RelayConfig['metrics']> {
+  return { enabled: m.enabled, ...(m.port === undefined ? {} : { port: m.port }), ...(token === undefined ? {} : { token }) };
 }
 
 function trimSlash(url: string): string {

@@ -128,6 +128,34 @@ export const configSchema = z
       .strict()
       .default({ maxBodyBytes: 1_048_576, maxXmlDepth: 32, maxXmlElements: 20_000 })
       .describe('request size limits'),
+    metrics: z
+      .object({
+        enabled: z.boolean().default(true).describe('serve Prometheus metrics at /metrics'),
+        port: int(0, 65535)
+          .optional()
+          .describe('serve /metrics on this separate port instead of the main one (keeps it off the public listener)'),
+        ...secretFields('token', 'bearer token /metrics requires', ' (unset: no token asked)'),
+      })
+      .strict()
+      .default({ enabled: true })
+      .describe('Prometheus metrics'),
+    shutdown: z
+      .object({
+        graceMs: int(0, 300_000).default(10_000).describe('on SIGTERM, how long in-flight lookups may take to finish, ms'),
+      })
+      .strict()
+      .default({ graceMs: 10_000 })
+      .describe('graceful shutdown'),
+    readiness: z
+      .object({
+        graphRecentMs: int(1_000, 86_400_000)
+          .default(300_000)
+          .describe('a Graph failure newer than any success within this span makes /ready fail, ms'),
+        tokenTimeoutMs: int(100, 60_000).default(3_000).describe('time /ready waits for a tenant token, ms'),
+      })
+      .strict()
+      .default({ graphRecentMs: 300_000, tokenTimeoutMs: 3_000 })
+      .describe('the readiness endpoint /ready'),
     log: z
       .object({
         level: z
@@ -170,4 +198,8 @@ export interface RelayConfig {
   graph: ParsedConfig['graph'];
   limits: ParsedConfig['limits'];
   log: ParsedConfig['log'];
+  /** Optional so configurations built by hand (tests) need not spell them out; the loader always fills them. */
+  metrics?: { enabled: boolean; port?: number; token?: string };
+  shutdown?: ParsedConfig['shutdown'];
+  readiness?: ParsedConfig['readiness'];
 }

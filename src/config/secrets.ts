@@ -14,6 +14,7 @@ export interface SecretSlot {
 export function secretSlots(raw: Record<string, unknown>): SecretSlot[] {
   const slots: SecretSlot[] = [];
   if (isPlainObject(raw.tokens)) slots.push({ path: 'tokens.signingKey', holder: raw.tokens, key: 'signingKey' });
+  if (isPlainObject(raw.metrics)) slots.push({ path: 'metrics.token', holder: raw.metrics, key: 'token' });
   eachObject(raw.tenants, (tenant, i) => {
     slots.push({ path: `tenants[${i}].clientSecret`, holder: tenant, key: 'clientSecret' });
     if (isPlainObject(tenant.certificate)) {

@@ -7,6 +7,7 @@ import { HttpFailure, createGraphHttp, type GraphHttp } from './http.js';
 import { MAX_CONCURRENT_CALLS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes, type Piece } from './plan.js';
 import { decideRetry, parseRetryAfter, retryPolicyFrom, type AttemptFailure } from './retry.js';
 import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from './schedule-wire.js';
+import type { GraphObserver } from './observer.js';
 import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
 import type { MailboxErrorCode, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from './types.js';
 
@@ -25,10 +26,14 @@ export interface GraphScheduleSourceOptions {
   http?: GraphHttp;
   /** Dispatcher for the default HTTP layer (tests record or redirect traffic with it). */
   dispatcher?: Dispatcher;
+  /** Told about every Graph attempt, retry and token request (metrics, readiness). */
+  observer?: GraphObserver;
 }
 
 export interface GraphScheduleSource extends ScheduleSource {
   close(): Promise<void>;
+  /** A Graph token for the tenant (cached by MSAL): lets readiness check a tenant without a lookup. */
+  getToken(tenantId: string): Promise<string>;
 }
 
 type CallOutcome =
@@ -58,7 +63,10 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
       connectTimeoutMs: Math.min(graph.attemptTimeoutMs, 5_000),
       dispatcher: options.dispatcher,
     });
-  const tokens = options.tokenProvider ?? createMsalTokenProvider({ tenants: options.tenants, http, logger, requestTimeoutMs: graph.attemptTimeoutMs });
+  const observer = options.observer ?? {};
+  const tokens =
+    options.tokenProvider ??
+    createMsalTokenProvider({ tenants: options.tenants, http, logger, requestTimeoutMs: graph.attemptTimeoutMs, ...(options.observer ? { observer: options.observer } : {}) });
 
   async function callGraph(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
     const url = `${tenant.graphEndpoint.replace(/\/+$/, '')}/v1.0/users/${encodeURIComponent(urlMailbox)}/calendar/getSchedule`;
@@ -69,8 +77,13 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
       if (remaining <= 0 || query.signal?.aborted) return timedOut();
       const limit = Math.min(graph.attemptTimeoutMs, remaining);
       let failure: AttemptFailure;
+      const sent = now();
       try {
         const res = await http.send(url, { method: 'POST', headers, body, timeoutMs: limit, signal: query.signal });
+        const graphRequestId = res.headers['request-id'];
+        observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: now() - sent });
+        // Graph's request-id beside ours (the child logger's requestId): what Microsoft support asks for.
+        log.info({ event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: now() - sent }, 'getSchedule answered');
         if (res.status === 200) {
           try {
             return { kind: 'ok', results: parseScheduleResponse(res.body) };
@@ -81,10 +94,11 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         }
         const code = parseGraphError(res.body)?.code;
         if (res.status === 404 && code && missingUserCodes.has(code)) return { kind: 'url-user-not-found' };
-        log.warn({ attempt: attempts, status: res.status, graphCode: code }, 'getSchedule call failed');
+        log.warn({ attempt: attempts, status: res.status, graphCode: code, graphRequestId }, 'getSchedule call failed');
         failure = { kind: 'status', status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) };
       } catch (err) {
         if (!(err instanceof HttpFailure)) throw err;
+        observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: now() - sent });
         log.warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
         // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
@@ -96,6 +110,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         if (decision.reason === 'deadline') return timedOut();
         return failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
       }
+      observer.graphRetry?.({ tenant: tenant.id, reason: failure.kind === 'status' ? String(failure.status) : failure.kind, delayMs: decision.delayMs });
       try {
         await sleep(decision.delayMs, query.signal);
       } catch {
@@ -201,6 +216,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
 
   return {
     getSchedules,
+    getToken: (tenantId) => tokens.getToken(tenantId),
     close: async () => {
       if (ownsHttp) await http.close();
     },

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ResolvedTenant } from '../config/schema.js';
 import type { GraphHttp } from './http.js';
 import { createMsalNetworkClient } from './msal-network.js';
+import type { GraphObserver } from './observer.js';
 
 export interface TokenProvider {
   /** A bearer token for the tenant's Graph endpoint; rejects with TokenError. */
@@ -28,6 +29,7 @@ export interface MsalTokenProviderOptions {
   logger: Logger;
   /** Limit of each request MSAL makes (metadata, token), ms. */
   requestTimeoutMs: number;
+  observer?: GraphObserver;
 }
 
 export function graphScope(graphEndpoint: string): string {
@@ -87,12 +89,15 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   }
 
   async function acquire(tenant: ResolvedTenant): Promise<string> {
+    const started = Date.now();
     try {
       const result = await app(tenant).acquireTokenByClientCredential({ scopes: [graphScope(tenant.graphEndpoint)] });
       if (!result?.accessToken) throw new Error('empty token response');
+      options.observer?.token?.({ tenant: tenant.id, ok: true, fromCache: result.fromCache, ms: Date.now() - started, expiresAt: result.expiresOn?.getTime() });
       return result.accessToken;
     } catch (err) {
       const reason = describe(err);
+      options.observer?.token?.({ tenant: tenant.id, ok: false, fromCache: false, ms: Date.now() - started, reason });
       options.logger.warn({ tenant: tenant.id, reason }, 'Graph token acquisition failed');
       throw new TokenError(tenant.id, `token acquisition for tenant ${tenant.id} failed (${reason})`, { cause: err });
     }

@@ -3,11 +3,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import { soapFault } from '../ews/envelope.js';
 import { handleEwsRequest, type EwsDeps } from '../ews/handle-request.js';
+import type { RelayMetrics } from '../observability/metrics.js';
 
 export interface EwsRouteOptions {
   tokens: AccessTokens;
   deps: EwsDeps;
   now: () => number;
+  metrics?: RelayMetrics;
 }
 
 export const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
@@ -62,6 +64,7 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
         }
         const body = typeof request.body === 'string' ? request.body : '';
         const answer = await handleEwsRequest(body, { clientId: request.relayClientId ?? '', requestId: request.id }, opts.deps);
+        opts.metrics?.lookup({ ...answer.audit, seconds: (opts.now() - started) / 1000 });
         request.log.info(
           { event: 'ews.lookup', clientId: request.relayClientId, ...answer.audit, ms: opts.now() - started },
           answer.audit.fault ? 'EWS request answered with a fault' : 'EWS request answered',
