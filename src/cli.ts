@@ -1,19 +1,16 @@
 #!/usr/bin/env node
-// The calendar-relay command: `serve` (the default) runs the relay.
+// The calendar-relay command (the package's bin): serve (default), credentials, doctor, lookup.
+import { runCli } from './cli/commands.js';
+import { processIo, reportError } from './cli/terminal.js';
 import { serve } from './main.js';
 
-const [command, ...rest] = process.argv.slice(2);
-const usage = 'usage: calendar-relay [serve] [--config relay.yaml]';
-
-if (command === undefined || command === 'serve' || command.startsWith('--config')) {
-  const args = command === undefined || command === 'serve' ? rest : [command, ...rest];
-  serve(args, process.env).catch((err: unknown) => {
-    console.error('calendar-relay failed to start:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
-} else if (command === '--help' || command === '-h' || command === 'help') {
-  console.log(usage);
-} else {
-  console.error(`unknown command '${command}'\n${usage}`);
-  process.exit(2);
-}
+const io = processIo();
+runCli(process.argv.slice(2), io, { serve }).then(
+  (status) => {
+    if (status !== undefined) process.exitCode = status;
+  },
+  (err: unknown) => {
+    reportError(io.stderr, 'calendar-relay failed.', err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  },
+);

@@ -160,7 +160,7 @@ export class FakeAuthority {
   }
 
   /** Graph's bearer check: 401 InvalidAuthenticationToken unless the token was issued here and is alive. */
-  bearer(authorization: string | undefined): { tenant: FakeTenant } | FakeReply {
+  bearer(authorization: string | undefined): { tenant: FakeTenant; app?: FakeApp } | FakeReply {
     if (!authorization) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const issued = match?.[1] ? this.#tokens.get(match[1]) : undefined;
@@ -168,6 +168,7 @@ export class FakeAuthority {
     if (issued.expiresAt <= this.#now()) return graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
     const tenant = this.tenant(issued.tenantId);
     if (!tenant) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
-    return { tenant };
+    const app = tenant.apps.find((a) => a.clientId === issued.clientId);
+    return app ? { tenant, app } : { tenant };
   }
 }

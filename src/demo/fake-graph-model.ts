@@ -30,6 +30,18 @@ export interface FakeApp {
   clientSecret?: string;
   /** PEM certificates registered on the app; client assertions must be signed by one of them. */
   certificates?: string[];
+  /**
+   * Application permissions granted (with admin consent). Unset: everything getSchedule needs. Set: getSchedule
+   * answers 403 ErrorAccessDenied unless it holds Calendars.ReadBasic.All or Calendars.Read, as Graph does.
+   */
+  permissions?: string[];
+}
+
+/** Application permissions that let an app call getSchedule for any mailbox. */
+export const SCHEDULE_PERMISSIONS = ['Calendars.ReadBasic.All', 'Calendars.Read'] as const;
+
+export function mayReadSchedules(app: FakeApp | undefined): boolean {
+  return !app?.permissions || app.permissions.some((p) => (SCHEDULE_PERMISSIONS as readonly string[]).includes(p));
 }
 
 export interface FakeTenant {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FakeAuthority, entraError, graphError, type FakeReply } from './fake-graph-auth.js';
 import { FaultQueue, faultGraphCode, faultMessage, type Fault, type FaultPath } from './fake-graph-faults.js';
-import type { FakeTenant } from './fake-graph-model.js';
+import { mayReadSchedules, type FakeTenant } from './fake-graph-model.js';
 import { answerGetSchedule } from './fake-graph-schedule.js';
 import { demoTls } from './tls.js';
 
@@ -155,6 +155,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     if (endpoint === 'getSchedule') {
       const auth = authority.bearer(req.headers.authorization);
       if (!('tenant' in auth)) return send(res, { ...auth, headers: { 'www-authenticate': 'Bearer realm=""' } }, crid);
+      if (!mayReadSchedules(auth.app)) return send(res, graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'), crid);
       if (jsonError) return send(res, graphError(400, 'RequestBodyRead', 'Invalid JSON. A token was not recognized in the JSON content.'), crid);
       return send(res, answerGetSchedule(base, auth.tenant, param, body, fake.reverseResults), crid);
     }

@@ -1,0 +1,57 @@
+// Terminal output for the commands: colours only where the stream has them, progress lines, one-sentence errors.
+import { styleText } from 'node:util';
+
+export interface Output {
+  write(text: string): void;
+  /** True for a terminal that shows colours (and NO_COLOR unset, or FORCE_COLOR set). */
+  colors: boolean;
+  /** True for an interactive terminal: progress may rewrite its line. */
+  tty: boolean;
+}
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+export function paint(out: Output, style: Style, text: string): string {
+  return out.colors ? styleText(style, text) : text;
+}
+
+/** Colour decision: FORCE_COLOR wins, then NO_COLOR, then what the terminal says it supports. */
+export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  return stream.isTTY === true && (stream.hasColors?.() ?? false);
+}
+
+export function processIo(): Io {
+  const wrap = (stream: NodeJS.WriteStream): Output => ({
+    write: (text) => void stream.write(text),
+    colors: colorsFor(stream, process.env),
+    tty: stream.isTTY === true,
+  });
+  return { stdout: wrap(process.stdout), stderr: wrap(process.stderr), env: process.env };
+}
+
+/** Progress for long steps, on stderr so stdout stays clean for --json: "… step" then "✓"/"✗". */
+export function progress(out: Output): { step(label: string): (ok: boolean) => void } {
+  return {
+    step(label) {
+      out.write(out.tty ? `${paint(out, 'dim', `… ${label}`)}` : `… ${label}\n`);
+      return (ok) => {
+        if (out.tty) out.write(`\r\x1b[2K`);
+        else if (!ok) out.write(`  (failed)\n`);
+      };
+    },
+  };
+}
+
+/** The one way commands report a failure: a sentence a person can act on, then the detail. */
+export function reportError(out: Output, sentence: string, detail?: string): void {
+  out.write(`${paint(out, 'red', 'error:')} ${sentence}\n`);
+  if (detail) out.write(`${detail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+}
