@@ -1,6 +1,6 @@
 // Draws a mailbox's answered events as one row per day of half-hour cells, legend and event list below.
 import type { AnsweredEvent, AnsweredMailbox } from './ews-client.js';
-import { paint, type Output } from './terminal.js';
+import { paint, type Output, type Style } from './terminal.js';
 
 const SLOT_MINUTES = 30;
 const SLOTS = (24 * 60) / SLOT_MINUTES;
@@ -8,7 +8,7 @@ const DAY_MS = 86_400_000;
 
 // Exchange's precedence: the strongest status in a slot wins.
 const RANK: Record<string, number> = { Free: 0, WorkingElsewhere: 1, Tentative: 2, Busy: 3, OOF: 4, NoData: 0 };
-const CELL: Record<string, { char: string; style: Parameters<typeof paint>[1] }> = {
+const CELL: Record<string, { char: string; style: Style }> = {
   Free: { char: '·', style: 'green' },
   WorkingElsewhere: { char: '≈', style: 'blue' },
   Tentative: { char: '░', style: 'yellow' },

@@ -1,5 +1,4 @@
 // Terminal output for the commands: colours only where the stream has them, progress lines, one-sentence errors.
-import { styleText } from 'node:util';
 
 export interface Output {
   write(text: string): void;
@@ -15,10 +14,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-type Style = Parameters<typeof styleText>[0];
+// SGR codes written directly: node:util styleText decides on its own from process.stdout, not the stream given.
+const SGR = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], magenta: [35, 39], cyan: [36, 39] } as const;
+export type Style = keyof typeof SGR;
 
 export function paint(out: Output, style: Style, text: string): string {
-  return out.colors ? styleText(style, text) : text;
+  if (!out.colors) return text;
+  const [open, close] = SGR[style];
+  return `\u001b[${open}m${text}\u001b[${close}m`;
 }
 
 /** Colour decision: FORCE_COLOR wins, then NO_COLOR, then what the terminal says it supports. */
