@@ -87,7 +87,7 @@ describe('calendar-relay lookup', () => {
     expect(await ask(io, '--tz', 'America/Los_Angeles')).toBe(0);
     const line = row(io.out(), 'Tue 2026-12-01') ?? '';
     // 17:00Z is 09:00 in Los Angeles in December: slots 18 and 19.
-    const plain = line.replace(/\u001b\[\d+m/g, '');
+    const plain = line.replaceAll('\u001b[31m', '').replaceAll('\u001b[35m', '').replaceAll('\u001b[39m', '').replaceAll('\u001b[2m', '').replaceAll('\u001b[22m', '');
     expect(plain).toBe(`${'·'.repeat(18)}██${'·'.repeat(4)}▓▓${'·'.repeat(22)}`);
     expect(line).toContain('\u001b[31m█');
     expect(line).toContain('\u001b[35m▓');

@@ -43,6 +43,8 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-ID', request.id);
+    // While draining, answered keep-alive connections close, or they would hold the shutdown until they time out.
+    if (deps.readiness?.draining) reply.header('Connection', 'close');
   });
   if (deps.metrics) {
     countHttpRequests(app, deps.metrics);

@@ -56,6 +56,10 @@ export class Readiness {
     this.#draining = true;
   }
 
+  get draining(): boolean {
+    return this.#draining;
+  }
+
   readonly observer: GraphObserver = {
     graphCall: ({ tenant, result }) => {
       const s = this.#tenant(tenant);
