@@ -164,3 +164,28 @@ describe('/ready and /health-check', () => {
     expect((await app.inject({ method: 'GET', url: '/health-check' })).json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('metrics settings', () => {
+  it('moves /metrics to its own listener with METRICS_PORT, and drops it with metrics.enabled false', async () => {
+    const { createRelay } = await import('../src/relay.js');
+    const { loadConfig } = await import('../src/config/load.js');
+    const { pino } = await import('pino');
+    const separate = await createRelay(loadConfig({ argv: [], env: { METRICS_PORT: '0' } }), pino({ level: 'silent' }), { metrics: new RelayMetrics({ defaultMetrics: false }) });
+    try {
+      expect((await separate.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      const res = await separate.metricsApp!.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('# TYPE calendar_relay_lookups_total counter');
+    } finally {
+      await separate.close();
+    }
+    const file = { '/relay.yaml': 'metrics:\n  enabled: false\n' } as Record<string, string>;
+    const off = await createRelay(loadConfig({ argv: ['--config', '/relay.yaml'], env: {}, readFile: (p) => file[p] ?? '' }), pino({ level: 'silent' }), { metrics: new RelayMetrics({ defaultMetrics: false }) });
+    try {
+      expect((await off.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      expect(off.metricsApp).toBeUndefined();
+    } finally {
+      await off.close();
+    }
+  });
+});
