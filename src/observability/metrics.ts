@@ -23,31 +23,13 @@ export class RelayMetrics {
   readonly registry = new Registry();
   readonly #lookups = this.#counter('lookups_total', 'EWS requests answered, by operation and outcome', ['operation', 'outcome']);
   readonly #mailboxes = this.#counter('mailboxes_total', 'mailboxes answered, by EWS ResponseCode', ['result']);
-  readonly #lookupSeconds = new Histogram({
-    name: `${METRIC_PREFIX}lookup_duration_seconds`,
-    help: 'time to answer one EWS request, seconds',
-    labelNames: ['operation'],
-    buckets: latencyBuckets,
-    registers: [this.registry],
-  });
+  readonly #lookupSeconds = this.#histogram('lookup_duration_seconds', 'time to answer one EWS request, seconds', ['operation'], latencyBuckets);
   readonly #httpRequests = this.#counter('http_requests_total', 'HTTP requests, by route and status code', ['route', 'status']);
   readonly #graphCalls = this.#counter('graph_calls_total', 'getSchedule attempts, by tenant and HTTP status or failure kind', ['tenant', 'status']);
-  readonly #graphSeconds = new Histogram({
-    name: `${METRIC_PREFIX}graph_call_duration_seconds`,
-    help: 'time of one getSchedule attempt, seconds',
-    labelNames: ['tenant'],
-    buckets: latencyBuckets,
-    registers: [this.registry],
-  });
+  readonly #graphSeconds = this.#histogram('graph_call_duration_seconds', 'time of one getSchedule attempt, seconds', ['tenant'], latencyBuckets);
   readonly #retries = this.#counter('graph_retries_total', 'getSchedule attempts retried, by reason', ['tenant', 'reason']);
   readonly #throttles = this.#counter('graph_throttled_total', 'getSchedule answers 429/503, by status', ['tenant', 'status']);
-  readonly #retryAfter = new Histogram({
-    name: `${METRIC_PREFIX}graph_retry_after_seconds`,
-    help: 'Retry-After Graph asked for on throttled answers, seconds',
-    labelNames: ['tenant'],
-    buckets: [0, 1, 2, 5, 10, 30, 60, 120],
-    registers: [this.registry],
-  });
+  readonly #retryAfter = this.#histogram('graph_retry_after_seconds', 'Retry-After Graph asked for on throttled answers, seconds', ['tenant'], [0, 1, 2, 5, 10, 30, 60, 120]);
   readonly #tokens = this.#counter('graph_token_acquisitions_total', 'Graph tokens fetched from Entra (cache hits not counted), by outcome', ['tenant', 'outcome']);
   readonly #cache = this.#counter('cache_lookups_total', 'free/busy cache lookups, by result', ['result']);
   readonly #breaker = new Gauge({
@@ -64,6 +46,10 @@ export class RelayMetrics {
 
   #counter(name: string, help: string, labelNames: string[]): Counter {
     return new Counter({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry] });
+  }
+
+  #histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram {
+    return new Histogram({ name: `${METRIC_PREFIX}${name}`, help, labelNames, buckets, registers: [this.registry] });
   }
 
   lookup(record: LookupRecord): void {
