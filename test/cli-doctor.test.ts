@@ -129,7 +129,7 @@ describe('doctor against the fake Graph', () => {
   it('stops at an invalid configuration, naming the setting', async () => {
     const r = await doctor({ GRAPH_AUTHORITY: 'https://login.microsoftonline.com/common' });
     expect(r.checks).toHaveLength(1);
-    expect(r.checks[0]).toMatchObject({ id: 'config', status: 'fail' });
+    expect(r.checks[0]).toMatchObject({ id: 'config', status: 'fail', google: 'Connection error' });
     expect(r.checks[0]?.detail).toContain('GRAPH_AUTHORITY');
   });
 });

@@ -40,7 +40,8 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     config = loadConfig({ argv: o.argv, env: o.env });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    checks.push({ id: 'config', title: 'configuration', status: 'fail', detail: err.message, fix: 'Correct the settings named above (docs/configuration.md lists every one).' });
+    // A relay with this configuration does not start, so Google finds nothing listening.
+    checks.push({ id: 'config', title: 'configuration', status: 'fail', detail: err.message, fix: 'Correct the settings named above (docs/configuration.md lists every one).', google: GOOGLE_MESSAGES.connection });
     return summarize(checks);
   }
   checks.push({
