@@ -1,6 +1,7 @@
 // Process entry point: reads the environment, starts the relay, prints the demo banner, handles signals.
 import { ConfigError, loadConfig } from './config/load.js';
 import { demoBanner } from './demo/banner.js';
+import { listenerProblem } from './http/server-factory.js';
 import { createLogger } from './logger.js';
 import { createRelay } from './relay.js';
 
@@ -14,6 +15,11 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
       process.exit(2);
     }
     throw err;
+  }
+  const refusal = listenerProblem(config);
+  if (refusal) {
+    console.error(`calendar-relay: configuration problem:\n  ${refusal}`);
+    process.exit(2);
   }
   const logger = createLogger(config.log.level);
   // Demo mode listens on loopback unless told otherwise: its credentials are printed on the terminal.

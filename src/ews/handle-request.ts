@@ -28,6 +28,8 @@ export interface EwsDeps extends LookupDeps {
 export interface EwsAudit {
   operation: string;
   mailboxes?: number;
+  /** Email domains asked about (at most 10, lower-cased); never the addresses themselves. */
+  domains?: string[];
   windowStart?: string;
   windowEnd?: string;
   results?: Record<string, number>;
@@ -62,6 +64,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         deps,
       );
       audit.mailboxes = outcomes.length;
+      audit.domains = auditDomains(input.mailboxes);
       audit.windowStart = new Date(window.startUtc).toISOString();
       audit.windowEnd = new Date(window.endUtc).toISOString();
       audit.results = {};
@@ -106,4 +109,14 @@ function pickZone(bodyZone: ZoneRules | undefined, contextId: string | undefined
     return rules;
   }
   return UTC_RULES;
+}
+
+function auditDomains(mailboxes: readonly string[]): string[] {
+  const domains = new Set<string>();
+  for (const m of mailboxes) {
+    const at = m.lastIndexOf('@');
+    if (at >= 0) domains.add(m.slice(at + 1, at + 1 + 253).toLowerCase());
+    if (domains.size >= 10) break;
+  }
+  return [...domains];
 }

@@ -3,10 +3,15 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AccessTokens } from '../auth/access-tokens.js';
+import { BasicAccounts } from '../auth/basic-accounts.js';
+import { EDGE_DEFAULTS } from '../config/edge-schema.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../graph/types.js';
+import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
 import { ewsRoute } from './ews-route.js';
+import { createServerSetup } from './server-factory.js';
+import { registerSourceAccess, SourceAccess } from './source-access.js';
 import { tokenRoute } from './token-route.js';
 
 export interface AppDeps {
@@ -20,17 +25,22 @@ export type EffectiveConfig = Omit<RelayConfig, 'demo'> & { demo: boolean };
 
 export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
+  const timeouts = config.timeouts ?? EDGE_DEFAULTS.timeouts;
+  const server = createServerSetup(config.tls, timeouts, deps.logger);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: config.limits.maxBodyBytes,
     genReqId: () => randomUUID(),
+    serverFactory: server.serverFactory,
   });
+  app.addHook('onClose', async () => server.stop());
 
   const tokens = new AccessTokens({
     lifetimeSeconds: config.tokens.lifetimeSeconds,
     issuer: config.server.publicUrl ?? 'calendar-relay',
     now,
     ...(config.tokens.signingKey ? { signingKey: config.tokens.signingKey } : {}),
+    ...(config.tokens.previousKeys ? { previousKeys: config.tokens.previousKeys } : {}),
   });
   if (tokens.ephemeral && !config.demo) {
     deps.logger.warn('tokens.signingKey is not set: tokens are signed with a random key and die with this process');
@@ -40,12 +50,21 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     config.domains.map((d) => [d.name, { tenant: d.tenant, disclosure: d.disclosure, ...(d.lookupMailbox ? { lookupMailbox: d.lookupMailbox } : {}) }]),
   );
 
+  const access = config.access ?? EDGE_DEFAULTS.access;
+  const enforced = access.allowList === 'on' || (access.allowList === 'auto' && !config.demo);
+  registerSourceAccess(app, new SourceAccess(access, enforced));
+  const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits);
+
   await app.register(formbody, { bodyLimit: 16_384 });
   app.get('/health-check', async () => ({ status: 'ok' }));
-  await app.register(tokenRoute, { tokens, clients: config.google.clients });
+  await app.register(tokenRoute, { tokens, clients: config.google.clients, limits });
   await app.register(ewsRoute, {
     tokens,
     now,
+    basic: new BasicAccounts(config.domains, now),
+    clients: new Map(config.google.clients.map((c) => [c.clientId, c])),
+    limits,
+    gate: new ConcurrencyGate(config.concurrency ?? EDGE_DEFAULTS.concurrency),
     deps: {
       domains,
       source: deps.scheduleSource,
