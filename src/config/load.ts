@@ -38,7 +38,6 @@ export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8'
   checkSecretForms(slots, labels, problems);
   crossCheck(raw, slots, problems);
   const secrets = resolveSecrets(slots, readFile, problems);
-  const signingKey = secrets.get('tokens.signingKey');
   for (const path of ['tokens.signingKey', 'tokens.previousSigningKey']) {
     const key = secrets.get(path);
     if (key !== undefined && key.length < MIN_SIGNING_KEY_LENGTH) {
