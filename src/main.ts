@@ -25,7 +25,9 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   // Demo mode listens on loopback unless told otherwise: its credentials are printed on the terminal.
   const host = config.demo && env['HOST'] === undefined ? '127.0.0.1' : config.server.host;
   const relay = await createRelay(config, logger);
-  const address = await relay.app.listen({ host, port: config.server.port });
+  const listening = await relay.app.listen({ host, port: config.server.port });
+  // Fastify names the scheme from its own https option; the TLS server here comes from our server factory.
+  const address = config.tls ? listening.replace(/^http:/, 'https:') : listening;
   logger.info({ event: 'relay.listening', address, demo: config.demo, domains: relay.config.domains.map((d) => d.name) }, 'calendar relay listening');
   if (relay.demo) process.stdout.write(demoBanner(address, relay));
 
