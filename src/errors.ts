@@ -65,5 +65,7 @@ export const EDGE_ERRORS = {
   compressed: { status: 415, message: 'Compressed request bodies (Content-Encoding) are not accepted.' },
   tooLarge: { status: 413, message: 'The request body is too large.' },
   rateLimited: { status: 429, message: 'Too many requests; retry later.' },
+  notFound: { status: 404, message: 'Not found.' },
+  badRequest: { status: 400, message: 'The request is malformed.' },
 } as const;
 export type EdgeErrorCode = keyof typeof EDGE_ERRORS;

@@ -28,7 +28,7 @@ export interface EwsDeps extends LookupDeps {
 export interface EwsAudit {
   operation: string;
   mailboxes?: number;
-  /** Email domains asked about (at most 10, lower-cased); never the addresses themselves. */
+  /** Served email domains asked about ("other" for any other); never the addresses themselves. */
   domains?: string[];
   windowStart?: string;
   windowEnd?: string;
@@ -48,7 +48,8 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
   try {
     soap = parseSoapRequest(xml, deps.limits);
     const op = soap.operation;
-    audit.operation = op.local;
+    // The element name is the client's text: only names the relay knows reach the audit log.
+    audit.operation = op.ns === NS.messages && KNOWN_OPERATIONS.has(op.local) ? op.local : 'unsupported';
     const schema = responseSchemaFor(soap.requestedVersion);
     if (op.ns === NS.messages && op.local === 'GetUserAvailabilityRequest') {
       const input = parseAvailabilityRequest(op);
@@ -64,7 +65,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         deps,
       );
       audit.mailboxes = outcomes.length;
-      audit.domains = auditDomains(input.mailboxes);
+      audit.domains = auditDomains(input.mailboxes, deps.domains);
       audit.windowStart = new Date(window.startUtc).toISOString();
       audit.windowEnd = new Date(window.endUtc).toISOString();
       audit.results = {};
@@ -111,12 +112,14 @@ function pickZone(bodyZone: ZoneRules | undefined, contextId: string | undefined
   return UTC_RULES;
 }
 
-function auditDomains(mailboxes: readonly string[]): string[] {
+const KNOWN_OPERATIONS = new Set(['GetUserAvailabilityRequest', 'GetServerTimeZones']);
+
+/** Served domains asked about; any other domain is the client's free text and is only counted (as "other"). */
+function auditDomains(mailboxes: readonly string[], served: ReadonlyMap<string, unknown>): string[] {
   const domains = new Set<string>();
   for (const m of mailboxes) {
-    const at = m.lastIndexOf('@');
-    if (at >= 0) domains.add(m.slice(at + 1, at + 1 + 253).toLowerCase());
-    if (domains.size >= 10) break;
+    const domain = m.slice(m.lastIndexOf('@') + 1).toLowerCase();
+    domains.add(served.has(domain) ? domain : 'other');
   }
   return [...domains];
 }

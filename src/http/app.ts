@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AccessTokens } from '../auth/access-tokens.js';
 import { BasicAccounts } from '../auth/basic-accounts.js';
 import { EDGE_DEFAULTS } from '../config/edge-schema.js';
+import { EDGE_ERRORS } from '../errors.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../graph/types.js';
@@ -34,6 +35,14 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     serverFactory: server.serverFactory,
   });
   app.addHook('onClose', async () => server.stop());
+  // Fastify's defaults echo the URL or the parser's message (client text) into logs and answers; these do not.
+  app.setNotFoundHandler((_request, reply) => reply.code(EDGE_ERRORS.notFound.status).type('text/plain; charset=utf-8').send(EDGE_ERRORS.notFound.message));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ event: 'http.rejected', status, reason: err.code }, 'request rejected');
+    return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'Internal error.' : EDGE_ERRORS.badRequest.message);
+  });
 
   const tokens = new AccessTokens({
     lifetimeSeconds: config.tokens.lifetimeSeconds,

@@ -68,7 +68,10 @@ function timedSource(source: ScheduleSource, now: () => number): { source: Sched
 }
 
 export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Promise<void> {
+  // Only XML reaches the handler: the inherited JSON/form parsers would answer other bodies outside SOAP.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_req, _payload, done) => done(new EwsEdgeError(415, 'not_xml')));
   const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients });
   const backOffMs = opts.gate.settings.backOffMs;
 
