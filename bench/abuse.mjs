@@ -1,8 +1,8 @@
 // npm run bench:abuse — does the relay keep answering a legitimate client correctly while another client floods it
-/* global fetch, AbortSignal, setInterval, clearInterval */
 // with garbage and slow connections? Runs the built relay (demo tenant: the fake Graph over HTTPS on loopback),
 // measures the legitimate client alone (baseline), then under attack, and prints the ratios. The relay runs in
 // its own process (bench/abuse-relay.mjs); the legitimate client and the attackers share this one.
+/* global fetch, AbortSignal, setInterval, clearInterval */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
