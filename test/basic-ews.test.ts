@@ -8,6 +8,7 @@ import { expectXsdValid } from './support/xsd.js';
 
 const ROLE = 'role@private.example';
 const PASSWORD = 'p@ss:wörd-0123456789';
+const NEW_PASSWORD = 'rotated-password-9876543210';
 const xml = defaultNamespaceRequest({ mailboxes: ['dana@private.example', 'alice@example.com'], start: '2026-12-01T00:00:00Z', end: '2026-12-02T00:00:00Z', view: 'FreeBusy' });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 const codes = (body: string) => [...body.matchAll(/<m:ResponseCode>([^<]*)</g)].map((m) => m[1]);
@@ -17,7 +18,9 @@ let plain: TestApp;
 beforeAll(async () => {
   const source = new MemorySource({ 'alice@example.com': { items: [] }, 'dana@private.example': { items: [] } });
   const passwordHash = await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 });
-  const domains = testConfig().domains.map((d) => (d.name === 'private.example' ? { ...d, basicAuth: [{ username: ROLE, passwordHash }] } : d));
+  const newHash = await hashPassword(NEW_PASSWORD, { N: 1024, r: 8, p: 1 });
+  const basicAuth = [{ username: ROLE, passwordHash }, { username: ROLE, passwordHash: newHash }];
+  const domains = testConfig().domains.map((d) => (d.name === 'private.example' ? { ...d, basicAuth } : d));
   t = await makeTestApp(source, { domains });
   plain = await makeTestApp(source);
 });
@@ -38,6 +41,11 @@ describe('Basic authentication on the EWS endpoint', () => {
       await expectXsdValid(res.body);
     }
     expect(t.logs.join('')).toContain('"clientId":"basic:role@private.example"');
+  });
+
+  it('accepts both passwords of an account listed twice, for a rotation', async () => {
+    expect((await post(t, basic(ROLE, NEW_PASSWORD))).statusCode).toBe(200);
+    expect((await post(t, basic(ROLE, PASSWORD))).statusCode).toBe(200);
   });
 
   it('refuses a wrong password, an unknown account and malformed credentials with both challenges', async () => {

@@ -14,7 +14,8 @@ const REMEMBER_MS = 5 * 60_000;
 const MAX_REMEMBERED = 1000;
 
 export class BasicAccounts {
-  private readonly accounts = new Map<string, { hash: string; domain: string }>();
+  /** Username -> its hashes (two entries for one username: both passwords work, for a rotation). */
+  private readonly accounts = new Map<string, { hashes: string[]; domain: string }>();
   /** sha256(username, password, hash) -> expiry. Only successes: a failure costs a full scrypt every time. */
   private readonly remembered = new Map<string, number>();
   private dummyHash: Promise<string> | undefined;
@@ -24,7 +25,12 @@ export class BasicAccounts {
     private readonly now: () => number,
   ) {
     for (const d of domains) {
-      for (const a of d.basicAuth ?? []) this.accounts.set(a.username.toLowerCase(), { hash: a.passwordHash, domain: d.name });
+      for (const a of d.basicAuth ?? []) {
+        const username = a.username.toLowerCase();
+        const known = this.accounts.get(username);
+        if (known) known.hashes.push(a.passwordHash);
+        else this.accounts.set(username, { hashes: [a.passwordHash], domain: d.name });
+      }
     }
   }
 
@@ -41,11 +47,12 @@ export class BasicAccounts {
     const password = decoded.slice(colon + 1);
     const account = this.accounts.get(username);
     // An unknown user costs the same scrypt as a known one, so timing does not tell which accounts exist.
-    const hash = account?.hash ?? (await this.unknownUserHash());
-    const cacheKey = createHash('sha256').update(`${username}\u0000${password}\u0000${hash}`).digest('base64url');
+    const hashes = account?.hashes ?? [await this.unknownUserHash()];
+    const cacheKey = createHash('sha256').update(`${username}\u0000${password}\u0000${hashes.join('\u0000')}`).digest('base64url');
     const expiry = this.remembered.get(cacheKey);
     if (account && expiry !== undefined && expiry > this.now()) return { ok: true, username, domain: account.domain };
-    const matches = await verifyPassword(password, hash);
+    let matches = false;
+    for (const hash of hashes) if (await verifyPassword(password, hash)) matches = true;
     if (!account || !matches) return { ok: false };
     this.remember(cacheKey);
     return { ok: true, username, domain: account.domain };

@@ -57,11 +57,11 @@ describe('edge settings', () => {
     expect(config.domains[0]?.basicAuth?.[0]?.username).toBe('role@example.com');
   });
 
-  it('refuse a clear-text password, bad ranges, a bad boolean and a short previous key, naming each setting', () => {
+  it('refuse a clear-text password, bad ranges, a client domain not served, a bad boolean and a short previous key, naming each setting', () => {
     const yaml = [
       'access: { allowedSources: ["74.125.88.0/33", "not-an-ip"], trustedProxies: ["10.0.0.0/8/9"] }',
       'tenants: [{ authority: "https://login.microsoftonline.com/t", clientId: x, clientSecret: y }]',
-      'google: { clients: [{ clientId: a, clientSecret: sa }] }',
+      'google: { clients: [{ clientId: a, clientSecret: sa, domains: [example.com, exmaple.com] }] }',
       'domains: [{ name: example.com, basicAuth: [{ username: role@example.com, passwordHash: "hunter2" }] }]',
     ].join('\n');
     const message = thrownMessage(() =>
@@ -74,6 +74,8 @@ describe('edge settings', () => {
     expect(lines.some((l) => l.startsWith('domains[0].basicAuth[0].passwordHash') && l.includes('never a clear password'))).toBe(true);
     expect(lines.some((l) => l.startsWith('server.plainHttp (RELAY_PLAIN_HTTP)'))).toBe(true);
     expect(lines.some((l) => l.startsWith('tokens.previousSigningKey (TOKEN_PREVIOUS_SIGNING_KEY'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('google.clients[0].domains[1]: names domain "exmaple.com"'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('google.clients[0].domains[0]'))).toBe(false);
     expect(message).not.toContain('hunter2');
   });
 });

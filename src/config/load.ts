@@ -5,6 +5,7 @@ import { overlayEnv } from './env-overlay.js';
 import { ConfigError, formatProblem, problemsFromIssues, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
 import { edgeSettings, googleClient, withPreviousKey } from './assemble-edge.js';
+import { checkClientDomains } from './edge-checks.js';
 import { checkSecretForms, resolveSecrets, secretSlots } from './secrets.js';
 import { findConfigFile, readYamlConfig, type Env, type ReadFile } from './yaml-source.js';
 
@@ -37,6 +38,7 @@ export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8'
   const slots = secretSlots(raw);
   checkSecretForms(slots, labels, problems);
   crossCheck(raw, slots, problems);
+  checkClientDomains(raw, problems);
   const secrets = resolveSecrets(slots, readFile, problems);
   for (const path of ['tokens.signingKey', 'tokens.previousSigningKey']) {
     const key = secrets.get(path);
