@@ -21,7 +21,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'calendar-relay' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: { req: requestForLog },
+      serializers: { req: requestForLog, err: errorForLog },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
@@ -44,4 +44,11 @@ export function requestForLog(req: { method?: string; url?: string; socket?: { r
     url: LOGGED_PATHS.has(path) ? (query === -1 ? path : `${path}?[redacted]`) : '[other path]',
     remoteAddress: req.socket?.remoteAddress,
   };
+}
+
+/** pino's error serializer without `rawPacket`: Node attaches the client's raw bytes (headers included) to parse errors. */
+export function errorForLog(err: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  delete serialized['rawPacket'];
+  return serialized;
 }
