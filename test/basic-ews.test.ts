@@ -1,6 +1,7 @@
 // HTTP Basic on the EWS endpoint for a domain's role account (Google's "on premises" type), and RFC 6750 challenges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/password-hash.js';
+import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
 import { makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 import { defaultNamespaceRequest } from './support/samples.js';
@@ -15,12 +16,14 @@ const codes = (body: string) => [...body.matchAll(/<m:ResponseCode>([^<]*)</g)].
 
 let t: TestApp;
 let plain: TestApp;
+let basicDomains: ReturnType<typeof testConfig>['domains'];
 beforeAll(async () => {
   const source = new MemorySource({ 'alice@example.com': { items: [] }, 'dana@private.example': { items: [] } });
   const passwordHash = await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 });
   const newHash = await hashPassword(NEW_PASSWORD, { N: 1024, r: 8, p: 1 });
   const basicAuth = [{ username: ROLE, passwordHash }, { username: ROLE, passwordHash: newHash }];
   const domains = testConfig().domains.map((d) => (d.name === 'private.example' ? { ...d, basicAuth } : d));
+  basicDomains = domains;
   t = await makeTestApp(source, { domains });
   plain = await makeTestApp(source);
 });
@@ -53,6 +56,26 @@ describe('Basic authentication on the EWS endpoint', () => {
       const res = await post(t, auth);
       expect(res.statusCode, auth).toBe(401);
       expect(res.headers['www-authenticate']).toEqual(['Bearer realm="calendar-relay"', 'Basic realm="calendar-relay", charset="UTF-8"']);
+    }
+  });
+
+  it('stops checking passwords from an address after too many failed logins, and not for other addresses', async () => {
+    const limited = await makeTestApp(new MemorySource({ 'dana@private.example': { items: [] } }), {
+      domains: basicDomains,
+      rateLimits: { ...EDGE_DEFAULTS.rateLimits, basicFailuresPerAddress: 3 },
+    });
+    try {
+      const attempt = (password: string, remoteAddress: string) =>
+        limited.app.inject({ method: 'POST', url: '/', remoteAddress, payload: xml, headers: { 'content-type': 'text/xml', authorization: basic(ROLE, password) } });
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await attempt(`guess-${i}`, '127.0.0.5')).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const locked = await attempt(PASSWORD, '127.0.0.5');
+      expect(locked.statusCode).toBe(429);
+      expect(locked.body).toContain('a:ErrorServerBusy');
+      expect((await attempt(PASSWORD, '127.0.0.6')).statusCode).toBe(200);
+    } finally {
+      await limited.app.close();
     }
   });
 

@@ -73,6 +73,9 @@ export const rateLimitsSchema = z
     tokenPerClient: int(1, 1_000_000).default(30).describe('/token requests per client id per window'),
     ewsPerAddress: int(1, 1_000_000).default(6000).describe('EWS requests per source address per window'),
     ewsPerClient: int(1, 1_000_000).default(6000).describe('EWS requests per authenticated client per window'),
+    basicFailuresPerAddress: int(1, 1_000_000)
+      .default(20)
+      .describe('failed HTTP Basic logins on the EWS endpoint per source address per window; more are refused before any password check'),
   })
   .strict();
 

@@ -11,6 +11,8 @@ export interface RateLimits {
   tokenPerClient: Limit;
   ewsPerAddress: Limit;
   ewsPerClient: Limit;
+  /** Failed Basic logins: `check` reads without counting, `record` counts one failure. */
+  basicFailures: { check: Limit; record: (request: FastifyRequest, key: string) => Promise<void> };
 }
 
 declare module 'fastify' {
@@ -20,26 +22,35 @@ declare module 'fastify' {
 }
 
 /**
- * One limiter per (what, max); they share the plugin's in-memory LRU store, so keys carry the limiter's name.
+ * One limiter per (what, max), each with its own in-memory LRU store (bounded to 10,000 keys) from the plugin.
  * The plugin's own per-route hook runs at most one limit per request, hence `createRateLimit` and our own hooks.
  */
 export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<RateLimits> {
   await app.register(rateLimit, { global: false, cache: 10_000 });
   app.decorateRequest('rateLimitKey', '');
-  const limiter = (name: string, max: number): Limit => {
+  const limiter = (name: string, max: number): Limit & { peek: Limit } => {
     const check = app.createRateLimit({ max, timeWindow: settings.windowMs, keyGenerator: (req) => req.rateLimitKey });
-    return async (request, key) => {
+    const run = (increment: boolean) => async (request: FastifyRequest, key: string): Promise<LimitVerdict> => {
       request.rateLimitKey = `${name}\u0000${key}`;
-      const result = await check(request);
-      if (result.isAllowed || !result.isExceeded) return { limited: false };
+      const result = await check(request, { increment });
+      if (result.isAllowed) return { limited: false };
+      // A read-only check must refuse once the count has reached max (the next attempt would exceed it).
+      const over = increment ? result.isExceeded : result.remaining <= 0;
+      if (!over) return { limited: false };
       return { limited: true, retryAfterSeconds: Math.max(1, result.ttlInSeconds) };
     };
+    return Object.assign(run(true), { peek: run(false) });
   };
+  const failures = limiter('basic-failures', settings.basicFailuresPerAddress);
   return {
     tokenPerAddress: limiter('token-address', settings.tokenPerAddress),
     tokenPerClient: limiter('token-client', settings.tokenPerClient),
     ewsPerAddress: limiter('ews-address', settings.ewsPerAddress),
     ewsPerClient: limiter('ews-client', settings.ewsPerClient),
+    basicFailures: {
+      check: failures.peek,
+      record: async (request, key) => void (await failures(request, key)),
+    },
   };
 }
 

@@ -2,6 +2,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { BasicAccounts } from '../auth/basic-accounts.js';
+import { EDGE_ERRORS } from '../errors.js';
+import type { RateLimits } from './edge-limits.js';
 
 export interface EwsCallerIdentity {
   clientId: string;
@@ -21,6 +23,8 @@ export interface EwsAuthOptions {
   basic: BasicAccounts;
   /** Configured Google clients by id, with the domains each may look up. */
   clients: ReadonlyMap<string, { domains?: readonly string[] }>;
+  /** Failed Basic logins per source address: over the limit, no password is even checked. */
+  basicFailures?: RateLimits['basicFailures'];
 }
 
 const REALM = 'calendar-relay';
@@ -55,12 +59,19 @@ export function ewsAuthenticator(opts: EwsAuthOptions) {
       return challenge(reply, opts.basic.enabled, 'invalid_token');
     }
     if (opts.basic.enabled && /^basic\s+\S/i.test(header)) {
+      const address = request.clientAddress || request.ip;
+      const guarded = await opts.basicFailures?.check(request, address);
+      if (guarded?.limited) {
+        request.log.warn({ event: 'ews.basic_locked', address }, 'too many failed Basic logins from this address');
+        throw Object.assign(new Error(EDGE_ERRORS.rateLimited.message), { statusCode: 429, code: 'basic_locked', retryAfterSeconds: guarded.retryAfterSeconds });
+      }
       const verdict = await opts.basic.verify(header);
       if (verdict.ok) {
         request.ewsCaller = { clientId: `basic:${verdict.username}`, method: 'basic', allowedDomains: new Set([verdict.domain]) };
         return;
       }
-      request.log.info({ event: 'ews.basic_rejected' }, 'basic credentials rejected');
+      await opts.basicFailures?.record(request, address);
+      request.log.info({ event: 'ews.basic_rejected', address }, 'basic credentials rejected');
       return challenge(reply, true);
     }
     return challenge(reply, opts.basic.enabled);

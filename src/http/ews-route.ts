@@ -72,7 +72,7 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('*', (_req, _payload, done) => done(new EwsEdgeError(415, 'not_xml')));
-  const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients });
+  const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients, basicFailures: opts.limits.basicFailures });
   const backOffMs = opts.gate.settings.backOffMs;
 
   const perAddress = async (request: FastifyRequest) => {
