@@ -38,6 +38,8 @@ export const OAUTH_ERRORS = {
   invalid_client: 401,
   unsupported_grant_type: 400,
   invalid_scope: 400,
+  /** Rate limited (429, with Retry-After); RFC 6749 names this code for a server that is temporarily overloaded. */
+  temporarily_unavailable: 429,
 } as const;
 export type OAuthErrorCode = keyof typeof OAUTH_ERRORS;
 
@@ -54,3 +56,16 @@ export class OAuthError extends Error {
     this.status = OAUTH_ERRORS[code];
   }
 }
+
+/** Refusals at the HTTP edge, before any protocol applies (on the EWS path after authentication: SOAP Faults instead). */
+export const EDGE_ERRORS = {
+  sourceNotAllowed: { status: 403, message: 'This source address may not use the relay.' },
+  methodNotAllowed: { status: 405, message: 'The EWS endpoint accepts only POST with a SOAP body.' },
+  notXml: { status: 415, message: 'The request must be text/xml.' },
+  compressed: { status: 415, message: 'Compressed request bodies (Content-Encoding) are not accepted.' },
+  tooLarge: { status: 413, message: 'The request body is too large.' },
+  rateLimited: { status: 429, message: 'Too many requests; retry later.' },
+  notFound: { status: 404, message: 'Not found.' },
+  badRequest: { status: 400, message: 'The request is malformed.' },
+} as const;
+export type EdgeErrorCode = keyof typeof EDGE_ERRORS;

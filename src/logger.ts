@@ -21,8 +21,34 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'calendar-relay' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { req: requestForLog, err: errorForLog },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
   );
+}
+
+/** Paths the relay serves; any other path is the client's free text and is not logged. */
+const LOGGED_PATHS = new Set(['/', '/token', '/EWS/Exchange.asmx', '/health-check']);
+
+/**
+ * What a log line says about a request: never the query string or an unknown path (a client may put a secret
+ * there, however wrong that is), never headers or body.
+ */
+export function requestForLog(req: { method?: string; url?: string; socket?: { remoteAddress?: string } }): Record<string, unknown> {
+  const url = typeof req.url === 'string' ? req.url : '';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return {
+    method: req.method,
+    url: LOGGED_PATHS.has(path) ? (query === -1 ? path : `${path}?[redacted]`) : '[other path]',
+    remoteAddress: req.socket?.remoteAddress,
+  };
+}
+
+/** pino's error serializer without `rawPacket`: Node attaches the client's raw bytes (headers included) to parse errors. */
+export function errorForLog(err: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  delete serialized['rawPacket'];
+  return serialized;
 }

@@ -1,6 +1,7 @@
 // Process entry point: reads the environment, starts the relay, prints the demo banner, handles signals.
 import { ConfigError, loadConfig } from './config/load.js';
 import { demoBanner } from './demo/banner.js';
+import { listenerProblem } from './http/server-factory.js';
 import { createLogger } from './logger.js';
 import { createRelay } from './relay.js';
 
@@ -15,11 +16,18 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     }
     throw err;
   }
+  const refusal = listenerProblem(config);
+  if (refusal) {
+    console.error(`calendar-relay: configuration problem:\n  ${refusal}`);
+    process.exit(2);
+  }
   const logger = createLogger(config.log.level);
   // Demo mode listens on loopback unless told otherwise: its credentials are printed on the terminal.
   const host = config.demo && env['HOST'] === undefined ? '127.0.0.1' : config.server.host;
   const relay = await createRelay(config, logger);
-  const address = await relay.app.listen({ host, port: config.server.port });
+  const listening = await relay.app.listen({ host, port: config.server.port });
+  // Fastify names the scheme from its own https option; the TLS server here comes from our server factory.
+  const address = config.tls ? listening.replace(/^http:/, 'https:') : listening;
   logger.info({ event: 'relay.listening', address, demo: config.demo, domains: relay.config.domains.map((d) => d.name) }, 'calendar relay listening');
   if (relay.metricsApp && config.metrics?.port !== undefined) {
     const metricsAddress = await relay.metricsApp.listen({ host, port: config.metrics.port });

@@ -25,7 +25,7 @@ describe('README and docs', () => {
   it('show npm scripts and commands that exist', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     for (const file of docs) {
-      for (const m of read(file).matchAll(/npm run ([\w:-]+)/g)) expect(scripts[m[1]!], `${file}: npm run ${m[1]}`).toBeDefined();
+      for (const m of read(file).matchAll(/npm run (?:-s |--silent )?([\w:-]+)/g)) expect(scripts[m[1]!], `${file}: npm run ${m[1]}`).toBeDefined();
       for (const m of read(file).matchAll(/calendar-relay(?: --)? (serve|credentials|doctor|lookup|[a-z]+)\b/g)) {
         if (['relay', 'demo', 'on', 'is', 'in', 'at', 'commands', 'once'].includes(m[1]!)) continue; // prose, not a command
         expect(USAGE, `${file}: calendar-relay ${m[1]}`).toContain(`  ${m[1]}`);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { envForms } from '../src/config/env-map.js';
 import { loadConfig } from '../src/config/load.js';
+import { listenerProblem } from '../src/http/server-factory.js';
 import { configSchema } from '../src/config/schema.js';
 import { RelayMetrics } from '../src/observability/metrics.js';
 import { createRelay } from '../src/relay.js';
@@ -66,6 +67,10 @@ describe('Kubernetes manifests', () => {
     const files = new Map(Object.entries(secret.stringData as Record<string, string>).map(([k, v]) => [`/run/secrets/calendar-relay/${k}`, v]));
     const config = loadConfig({ argv: [], env: configMap.data, readFile: (p) => files.get(p) ?? '' });
     expect(config.demo).toBe(false);
+    // serve() refuses a configuration without TLS files or an explicit plain-HTTP choice.
+    expect(listenerProblem(config)).toBeUndefined();
+    // Behind the Ingress every request comes from a proxy: its X-Forwarded-For must be believed for the allow-list.
+    expect(config.access?.trustedProxies.length).toBeGreaterThan(0);
     expect(config.metrics?.port).toBe(Number(container.ports.find((p: Doc) => p.name === 'metrics').containerPort));
     expect(container.ports.find((p: Doc) => p.name === 'http').containerPort).toBe(configSchema.parse({}).server.port);
     // SIGTERM comes after preStop; in-flight lookups get SHUTDOWN_GRACE_MS before the kubelet's SIGKILL.

@@ -43,6 +43,7 @@ async function startRelay(graceMs: number): Promise<Running> {
       GRAPH_CLIENT_ID: CLIENT_ID,
       GRAPH_CLIENT_SECRET: CLIENT_SECRET,
       RELAY_DOMAINS: 'example.com',
+      RELAY_PLAIN_HTTP: 'true',
       GOOGLE_CLIENT_ID: GOOGLE.id,
       GOOGLE_CLIENT_SECRET: GOOGLE.secret,
       TOKEN_SIGNING_KEY: 'k'.repeat(40),

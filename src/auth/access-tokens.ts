@@ -5,6 +5,8 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 export interface TokenIssuerOptions {
   /** Shared HMAC key material; when absent a random per-process key is used (single replica only). */
   signingKey?: string;
+  /** Former signing keys: tokens they signed still verify (picked by `kid`), new tokens never use them. */
+  previousKeys?: readonly string[];
   lifetimeSeconds: number;
   issuer: string;
   now: () => number;
@@ -23,22 +25,34 @@ export type TokenVerdict = { ok: true; token: VerifiedToken } | { ok: false; rea
 
 const AUDIENCE = 'calendar-relay:ews';
 
+/** Any length of configured secret is stretched to a uniform 256-bit HS256 key. */
+const deriveKey = (secret: string) => createHash('sha256').update(`calendar-relay token key\u0000${secret}`).digest();
+
+/** A key id that names a key without revealing it: every replica with the same key computes the same kid. */
+const keyId = (key: Uint8Array) => createHash('sha256').update('calendar-relay kid\u0000').update(key).digest('base64url').slice(0, 16);
+
 export class AccessTokens {
   private readonly key: Uint8Array;
+  private readonly kid: string;
+  private readonly verifying: ReadonlyMap<string, Uint8Array>;
   readonly ephemeral: boolean;
 
   constructor(private readonly options: TokenIssuerOptions) {
     this.ephemeral = !options.signingKey;
-    // Any length of configured secret is stretched to a uniform 256-bit HS256 key.
-    this.key = options.signingKey
-      ? createHash('sha256').update(`calendar-relay token key\u0000${options.signingKey}`).digest()
-      : randomBytes(32);
+    this.key = options.signingKey ? deriveKey(options.signingKey) : randomBytes(32);
+    this.kid = keyId(this.key);
+    const keys = new Map<string, Uint8Array>([[this.kid, this.key]]);
+    for (const previous of options.previousKeys ?? []) {
+      const k = deriveKey(previous);
+      if (!keys.has(keyId(k))) keys.set(keyId(k), k);
+    }
+    this.verifying = keys;
   }
 
   async issue(clientId: string): Promise<IssuedToken> {
     const iat = Math.floor(this.options.now() / 1000);
     const accessToken = await new SignJWT({ client_id: clientId })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.kid })
       .setIssuer(this.options.issuer)
       .setAudience(AUDIENCE)
       .setSubject(clientId)
@@ -52,7 +66,8 @@ export class AccessTokens {
   async verify(token: string): Promise<TokenVerdict> {
     if (token.length > 4096) return { ok: false, reason: 'invalid' };
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      // Tokens without a kid predate rotation support: only the current key may verify them.
+      const { payload } = await jwtVerify(token, (header) => this.verifying.get(header.kid ?? this.kid) ?? this.unknownKey(), {
         algorithms: ['HS256'],
         issuer: this.options.issuer,
         audience: AUDIENCE,
@@ -66,5 +81,9 @@ export class AccessTokens {
     } catch (err) {
       return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
     }
+  }
+
+  private unknownKey(): never {
+    throw new joseErrors.JWKSNoMatchingKey();
   }
 }

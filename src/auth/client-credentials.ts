@@ -1,10 +1,14 @@
 // Google's client credentials: extraction from a token request and constant-time verification.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { OAuthError } from '../errors.js';
 
 export interface GoogleClient {
   clientId: string;
   clientSecret: string;
+  /** A second secret accepted during a rotation. */
+  previousClientSecret?: string;
+  /** Domains this client may look up; undefined: every served domain. */
+  domains?: readonly string[];
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -33,19 +37,28 @@ export function extractClientCredentials(
     }
     return { clientId: id, clientSecret: secret, basic: true };
   }
-  if (!bodyId || bodySecret === undefined) throw new OAuthError('invalid_client', 'Client authentication is required.');
+  if (bodyId === undefined && bodySecret === undefined) throw new OAuthError('invalid_client', 'Client authentication is required.');
+  if (!bodyId) throw new OAuthError('invalid_request', 'The client_id parameter is missing.');
+  if (bodySecret === undefined) throw new OAuthError('invalid_request', 'The client_secret parameter is missing.');
   return { clientId: bodyId, clientSecret: bodySecret, basic: false };
 }
 
-/** The matching client, comparing every configured secret in constant time with no early return. */
-export function authenticateClient(clients: readonly GoogleClient[], clientId: string, clientSecret: string): GoogleClient | undefined {
+/** Stands in for an absent previous secret so every client costs the same two comparisons. */
+const NO_SECRET = randomBytes(32).toString('base64url');
+
+/**
+ * The matching client, comparing every configured id and both secrets of every client in constant time,
+ * with no early return: the time taken says nothing about which part was wrong or whether the id exists.
+ */
+export function authenticateClient<C extends GoogleClient>(clients: readonly C[], clientId: string, clientSecret: string): C | undefined {
   const given = digest(clientSecret);
   const givenId = digest(clientId);
-  let match: GoogleClient | undefined;
+  let match: C | undefined;
   for (const c of clients) {
     const idOk = timingSafeEqual(givenId, digest(c.clientId));
-    const secretOk = timingSafeEqual(given, digest(c.clientSecret));
-    if (idOk && secretOk) match = c;
+    const currentOk = timingSafeEqual(given, digest(c.clientSecret));
+    const previousOk = timingSafeEqual(given, digest(c.previousClientSecret ?? NO_SECRET));
+    if (idOk && (currentOk || previousOk)) match = c;
   }
   return match;
 }

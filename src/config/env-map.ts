@@ -12,8 +12,8 @@ export interface EnvSetting {
   scope: EnvScope;
   /** Dotted path inside the scope's object. */
   field: string;
-  /** `integer` values are converted from decimal text; `secret` also accepts `<name>_FILE`; `list` is comma-separated. */
-  kind: 'string' | 'integer' | 'secret' | 'list';
+  /** `integer` values are converted from decimal text; `secret` also accepts `<name>_FILE`; `list` is comma-separated; `boolean` is true/false. */
+  kind: 'string' | 'integer' | 'secret' | 'list' | 'boolean';
 }
 
 export const ENV_SETTINGS: readonly EnvSetting[] = [
@@ -37,6 +37,14 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'RELAY_DOMAINS', scope: 'domains', field: 'name', kind: 'list' },
   { name: 'RELAY_DISCLOSURE', scope: 'domains', field: 'disclosure', kind: 'string' },
   { name: 'GRAPH_LOOKUP_MAILBOX', scope: 'domains', field: 'lookupMailbox', kind: 'string' },
+  { name: 'RELAY_PLAIN_HTTP', scope: 'global', field: 'server.plainHttp', kind: 'boolean' },
+  { name: 'TLS_CERT_FILE', scope: 'global', field: 'tls.certFile', kind: 'string' },
+  { name: 'TLS_KEY_FILE', scope: 'global', field: 'tls.keyFile', kind: 'string' },
+  { name: 'RELAY_ALLOW_LIST', scope: 'global', field: 'access.allowList', kind: 'string' },
+  { name: 'RELAY_ALLOWED_SOURCES', scope: 'global', field: 'access.allowedSources', kind: 'list' },
+  { name: 'RELAY_TRUSTED_PROXIES', scope: 'global', field: 'access.trustedProxies', kind: 'list' },
+  { name: 'TOKEN_PREVIOUS_SIGNING_KEY', scope: 'global', field: 'tokens.previousSigningKey', kind: 'secret' },
+  { name: 'GOOGLE_PREVIOUS_CLIENT_SECRET', scope: 'google', field: 'previousClientSecret', kind: 'secret' },
 ];
 
 /** Variable naming the YAML config file (`--config` on the command line wins over it). */

@@ -27,7 +27,7 @@ export function overlayEnv(raw: Record<string, unknown>, env: Env, problems: Pro
     for (const f of fs) {
       const v = value(f.name);
       if (v === undefined) continue;
-      const converted = f.setting.kind === 'integer' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
+      const converted = convertEnv(f.setting.kind, v);
       setPath(target, f.field.split('.'), converted);
     }
   };
@@ -133,4 +133,12 @@ function deletePath(target: Record<string, unknown>, segments: string[]): void {
   }
   const child = target[head];
   if (isPlainObject(child)) deletePath(child, rest);
+}
+
+/** Text of a variable as the schema wants it; left as text when it does not convert, for zod to report. */
+function convertEnv(kind: EnvForm['setting']['kind'], v: string): unknown {
+  if (kind === 'integer' && /^\s*\d+\s*$/.test(v)) return Number(v);
+  if (kind === 'boolean' && /^\s*(true|false)\s*$/i.test(v)) return v.trim().toLowerCase() === 'true';
+  if (kind === 'list') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return v;
 }

@@ -4,6 +4,8 @@ import { crossCheck } from './cross-checks.js';
 import { overlayEnv } from './env-overlay.js';
 import { ConfigError, formatProblem, problemsFromIssues, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
+import { edgeSettings, googleClient, withPreviousKey } from './assemble-edge.js';
+import { checkClientDomains } from './edge-checks.js';
 import { checkSecretForms, resolveSecrets, secretSlots } from './secrets.js';
 import { findConfigFile, readYamlConfig, type Env, type ReadFile } from './yaml-source.js';
 
@@ -36,10 +38,13 @@ export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8'
   const slots = secretSlots(raw);
   checkSecretForms(slots, labels, problems);
   crossCheck(raw, slots, problems);
+  checkClientDomains(raw, problems);
   const secrets = resolveSecrets(slots, readFile, problems);
-  const signingKey = secrets.get('tokens.signingKey');
-  if (signingKey !== undefined && signingKey.length < MIN_SIGNING_KEY_LENGTH) {
-    problems.push({ path: 'tokens.signingKey', message: `must be at least ${MIN_SIGNING_KEY_LENGTH} characters` });
+  for (const path of ['tokens.signingKey', 'tokens.previousSigningKey']) {
+    const key = secrets.get(path);
+    if (key !== undefined && key.length < MIN_SIGNING_KEY_LENGTH) {
+      problems.push({ path, message: `must be at least ${MIN_SIGNING_KEY_LENGTH} characters` });
+    }
   }
 
   if (problems.length > 0 || !parsed.success) {
@@ -76,9 +81,12 @@ function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): Rel
     demo: tenants.length === 0,
     server: { ...data.server },
     google: {
-      clients: data.google.clients.map((c, i) => ({ clientId: c.clientId, clientSecret: secret(`google.clients[${i}].clientSecret`) })),
+      clients: data.google.clients.map((c, i) => googleClient(c, secret(`google.clients[${i}].clientSecret`), secrets.get(`google.clients[${i}].previousClientSecret`))),
     },
-    tokens: signingKey === undefined ? { lifetimeSeconds: data.tokens.lifetimeSeconds } : { signingKey, lifetimeSeconds: data.tokens.lifetimeSeconds },
+    tokens: withPreviousKey(
+      signingKey === undefined ? { lifetimeSeconds: data.tokens.lifetimeSeconds } : { signingKey, lifetimeSeconds: data.tokens.lifetimeSeconds },
+      secrets.get('tokens.previousSigningKey'),
+    ),
     tenants,
     domains: data.domains.map((d) => ({ ...d })),
     graph: { ...data.graph },
@@ -87,6 +95,7 @@ function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): Rel
     metrics: metricsSettings(data.metrics, secrets.get('metrics.token')),
     shutdown: { ...data.shutdown },
     readiness: { ...data.readiness },
+    ...edgeSettings(data),
   };
 }
 

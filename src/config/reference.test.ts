@@ -27,6 +27,7 @@ describe('relay.example.yaml', () => {
     const example = fileURLToPath(new URL('../../relay.example.yaml', import.meta.url));
     const secrets: Record<string, string> = {
       '/run/secrets/google-client-secret': 'google-secret\n',
+      '/run/secrets/google-client-secret-fabrikam': 'google-secret-2\n',
       '/run/secrets/token-signing-key': `${'k'.repeat(40)}\n`,
       '/run/secrets/contoso-graph-secret': 'contoso-secret\n',
       '/run/secrets/fabrikam-graph-key.pem': '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n',

@@ -1,5 +1,19 @@
 // The one configuration schema (zod): every setting, its default and unit. Loaded once, then frozen.
 import { z } from 'zod';
+import {
+  accessSchema,
+  basicAccountSchema,
+  concurrencySchema,
+  rateLimitsSchema,
+  timeoutsSchema,
+  tlsSchema,
+  type AccessSettings,
+  type BasicAccount,
+  type ConcurrencySettings,
+  type RateLimitSettings,
+  type TimeoutSettings,
+  type TlsSettings,
+} from './edge-schema.js';
 
 const httpsUrl = z
   .string()
@@ -66,6 +80,10 @@ export const domainSchema = z
       .enum(['freeBusy', 'details'])
       .default('freeBusy')
       .describe('freeBusy: times and status only; details: also subject and location of non-private events'),
+    basicAuth: z
+      .array(basicAccountSchema)
+      .optional()
+      .describe("role accounts that may use HTTP Basic on the EWS endpoint for this domain (Google's on-premises type)"),
   })
   .strict();
 
@@ -73,6 +91,11 @@ export const googleClientSchema = z
   .object({
     clientId: z.string().min(1).describe('client id Google sends to /token'),
     ...secretFields('clientSecret', 'client secret Google sends to /token'),
+    ...secretFields('previousClientSecret', 'previous client secret, still accepted while Google is moved to the new one'),
+    domains: z
+      .array(z.string().min(1).transform((s) => s.toLowerCase()))
+      .optional()
+      .describe('domains this client may look up (unset: every served domain)'),
   })
   .strict();
 
@@ -83,6 +106,10 @@ export const configSchema = z
         host: z.string().min(1).default('0.0.0.0').describe('address to listen on'),
         port: int(0, 65535).default(8080).describe('TCP port (0: any free port)'),
         publicUrl: z.string().url().optional().describe('URL Google uses to reach the relay; used as token issuer'),
+        plainHttp: z
+          .boolean()
+          .optional()
+          .describe('true: serve plain HTTP without tls (behind a TLS-terminating proxy); required to run without tls outside demo mode (default false)'),
       })
       .strict()
       .default({ host: '0.0.0.0', port: 8080 })
@@ -102,6 +129,11 @@ export const configSchema = z
           ' (at least 32 characters; unset: random per process, so tokens end with a restart)',
         ),
         lifetimeSeconds: int(60, 86_400).default(3600).describe('access token lifetime, seconds'),
+        ...secretFields(
+          'previousSigningKey',
+          'former signing key',
+          ' (tokens it signed keep verifying, selected by kid, until they expire; remove it one token lifetime after a rotation)',
+        ),
       })
       .strict()
       .default({ lifetimeSeconds: 3600 })
@@ -156,6 +188,11 @@ export const configSchema = z
       .strict()
       .default({ graphRecentMs: 300_000, tokenTimeoutMs: 3_000 })
       .describe('the readiness endpoint /ready'),
+    tls: tlsSchema.optional().describe('native HTTPS (cert and key files); unset: plain HTTP, allowed only with server.plainHttp or in demo mode'),
+    access: accessSchema.default(accessSchema.parse({})).describe('who may connect'),
+    rateLimits: rateLimitsSchema.default(rateLimitsSchema.parse({})).describe('request rate limits on /token and the EWS endpoint'),
+    concurrency: concurrencySchema.default(concurrencySchema.parse({})).describe('load shedding'),
+    timeouts: timeoutsSchema.default(timeoutsSchema.parse({})).describe('connection limits against slow clients'),
     log: z
       .object({
         level: z
@@ -186,13 +223,14 @@ export interface ResolvedDomain {
   tenant: string;
   lookupMailbox?: string;
   disclosure: 'freeBusy' | 'details';
+  basicAuth?: BasicAccount[];
 }
 export interface RelayConfig {
   /** True when no Microsoft tenant is configured: the relay runs on the embedded demo tenant. */
   demo: boolean;
-  server: { host: string; port: number; publicUrl?: string };
-  google: { clients: { clientId: string; clientSecret: string }[] };
-  tokens: { signingKey?: string; lifetimeSeconds: number };
+  server: { host: string; port: number; publicUrl?: string; plainHttp?: boolean };
+  google: { clients: { clientId: string; clientSecret: string; previousClientSecret?: string; domains?: string[] }[] };
+  tokens: { signingKey?: string; lifetimeSeconds: number; previousKeys?: string[] };
   tenants: ResolvedTenant[];
   domains: ResolvedDomain[];
   graph: ParsedConfig['graph'];
@@ -202,4 +240,10 @@ export interface RelayConfig {
   metrics?: { enabled: boolean; port?: number; token?: string };
   shutdown?: ParsedConfig['shutdown'];
   readiness?: ParsedConfig['readiness'];
+  /** Edge settings; optional so configs built in code may leave them out (EDGE_DEFAULTS then apply). */
+  tls?: TlsSettings;
+  access?: AccessSettings;
+  rateLimits?: RateLimitSettings;
+  concurrency?: ConcurrencySettings;
+  timeouts?: TimeoutSettings;
 }

@@ -15,6 +15,9 @@ export function secretSlots(raw: Record<string, unknown>): SecretSlot[] {
   const slots: SecretSlot[] = [];
   if (isPlainObject(raw.tokens)) slots.push({ path: 'tokens.signingKey', holder: raw.tokens, key: 'signingKey' });
   if (isPlainObject(raw.metrics)) slots.push({ path: 'metrics.token', holder: raw.metrics, key: 'token' });
+  if (isPlainObject(raw.tokens)) {
+    slots.push({ path: 'tokens.previousSigningKey', holder: raw.tokens, key: 'previousSigningKey' });
+  }
   eachObject(raw.tenants, (tenant, i) => {
     slots.push({ path: `tenants[${i}].clientSecret`, holder: tenant, key: 'clientSecret' });
     if (isPlainObject(tenant.certificate)) {
@@ -24,6 +27,7 @@ export function secretSlots(raw: Record<string, unknown>): SecretSlot[] {
   const clients = isPlainObject(raw.google) ? raw.google.clients : undefined;
   eachObject(clients, (client, i) => {
     slots.push({ path: `google.clients[${i}].clientSecret`, holder: client, key: 'clientSecret' });
+    slots.push({ path: `google.clients[${i}].previousClientSecret`, holder: client, key: 'previousClientSecret' });
   });
   return slots;
 }

@@ -28,6 +28,8 @@ export interface EwsDeps extends LookupDeps {
 export interface EwsAudit {
   operation: string;
   mailboxes?: number;
+  /** Served email domains asked about ("other" for any other); never the addresses themselves. */
+  domains?: string[];
   windowStart?: string;
   windowEnd?: string;
   results?: Record<string, number>;
@@ -46,7 +48,8 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
   try {
     soap = parseSoapRequest(xml, deps.limits);
     const op = soap.operation;
-    audit.operation = op.local;
+    // The element name is the client's text: only names the relay knows reach the audit log.
+    audit.operation = op.ns === NS.messages && KNOWN_OPERATIONS.has(op.local) ? op.local : 'unsupported';
     const schema = responseSchemaFor(soap.requestedVersion);
     if (op.ns === NS.messages && op.local === 'GetUserAvailabilityRequest') {
       const input = parseAvailabilityRequest(op);
@@ -62,6 +65,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         deps,
       );
       audit.mailboxes = outcomes.length;
+      audit.domains = auditDomains(input.mailboxes, deps.domains);
       audit.windowStart = new Date(window.startUtc).toISOString();
       audit.windowEnd = new Date(window.endUtc).toISOString();
       audit.results = {};
@@ -106,4 +110,16 @@ function pickZone(bodyZone: ZoneRules | undefined, contextId: string | undefined
     return rules;
   }
   return UTC_RULES;
+}
+
+const KNOWN_OPERATIONS = new Set(['GetUserAvailabilityRequest', 'GetServerTimeZones']);
+
+/** Served domains asked about; any other domain is the client's free text and is only counted (as "other"). */
+function auditDomains(mailboxes: readonly string[], served: ReadonlyMap<string, unknown>): string[] {
+  const domains = new Set<string>();
+  for (const m of mailboxes) {
+    const domain = m.slice(m.lastIndexOf('@') + 1).toLowerCase();
+    domains.add(served.has(domain) ? domain : 'other');
+  }
+  return [...domains];
 }

@@ -3,13 +3,19 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AccessTokens } from '../auth/access-tokens.js';
+import { BasicAccounts } from '../auth/basic-accounts.js';
+import { EDGE_DEFAULTS } from '../config/edge-schema.js';
+import { EDGE_ERRORS } from '../errors.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../graph/types.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
+import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
 import { ewsRoute } from './ews-route.js';
 import { countHttpRequests, metricsRoute, readinessRoute } from './observability-routes.js';
+import { createServerSetup } from './server-factory.js';
+import { registerSourceAccess, SourceAccess } from './source-access.js';
 import { tokenRoute } from './token-route.js';
 
 export interface AppDeps {
@@ -34,12 +40,24 @@ export type EffectiveConfig = Omit<RelayConfig, 'demo'> & { demo: boolean };
 
 export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
+  const timeouts = config.timeouts ?? EDGE_DEFAULTS.timeouts;
+  const server = createServerSetup(config.tls, timeouts, deps.logger);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: config.limits.maxBodyBytes,
     genReqId: (req) => requestId(req.headers['x-request-id']),
     // The same key the Graph adapter logs under, so one search finds a lookup's lines on both sides.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    serverFactory: server.serverFactory,
+  });
+  app.addHook('onClose', async () => server.stop());
+  // Fastify's defaults echo the URL or the parser's message (client text) into logs and answers; these do not.
+  app.setNotFoundHandler((_request, reply) => reply.code(EDGE_ERRORS.notFound.status).type('text/plain; charset=utf-8').send(EDGE_ERRORS.notFound.message));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ event: 'http.rejected', status, reason: err.code }, 'request rejected');
+    return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'Internal error.' : EDGE_ERRORS.badRequest.message);
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-ID', request.id);
@@ -59,6 +77,7 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     issuer: config.server.publicUrl ?? 'calendar-relay',
     now,
     ...(config.tokens.signingKey ? { signingKey: config.tokens.signingKey } : {}),
+    ...(config.tokens.previousKeys ? { previousKeys: config.tokens.previousKeys } : {}),
   });
   if (tokens.ephemeral && !config.demo) {
     deps.logger.warn('tokens.signingKey is not set: tokens are signed with a random key and die with this process');
@@ -68,13 +87,22 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     config.domains.map((d) => [d.name, { tenant: d.tenant, disclosure: d.disclosure, ...(d.lookupMailbox ? { lookupMailbox: d.lookupMailbox } : {}) }]),
   );
 
+  const access = config.access ?? EDGE_DEFAULTS.access;
+  const enforced = access.allowList === 'on' || (access.allowList === 'auto' && !config.demo);
+  registerSourceAccess(app, new SourceAccess(access, enforced));
+  const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits);
+
   await app.register(formbody, { bodyLimit: 16_384 });
   app.get('/health-check', async () => ({ status: 'ok' }));
-  await app.register(tokenRoute, { tokens, clients: config.google.clients });
+  await app.register(tokenRoute, { tokens, clients: config.google.clients, limits });
   await app.register(ewsRoute, {
     tokens,
     now,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    basic: new BasicAccounts(config.domains, now),
+    clients: new Map(config.google.clients.map((c) => [c.clientId, c])),
+    limits,
+    gate: new ConcurrencyGate(config.concurrency ?? EDGE_DEFAULTS.concurrency),
     deps: {
       domains,
       source: deps.scheduleSource,

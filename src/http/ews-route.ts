@@ -1,15 +1,24 @@
-// POST / and /EWS/Exchange.asmx: Bearer check, SOAP body, EWS dispatch, audit log line.
+// POST / and /EWS/Exchange.asmx: caller check, limits, SOAP body, EWS dispatch, audit log line.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
+import type { BasicAccounts } from '../auth/basic-accounts.js';
 import { soapFault } from '../ews/envelope.js';
 import { handleEwsRequest, type EwsDeps } from '../ews/handle-request.js';
 import type { RelayMetrics } from '../observability/metrics.js';
+import { EDGE_ERRORS, type EwsFaultCode } from '../errors.js';
+import type { ScheduleSource } from '../graph/types.js';
+import type { ConcurrencyGate, RateLimits } from './edge-limits.js';
+import { ewsAuthenticator } from './ews-auth.js';
 
 export interface EwsRouteOptions {
   tokens: AccessTokens;
   deps: EwsDeps;
   now: () => number;
   metrics?: RelayMetrics;
+  basic: BasicAccounts;
+  clients: ReadonlyMap<string, { domains?: readonly string[] }>;
+  limits: RateLimits;
+  gate: ConcurrencyGate;
 }
 
 export const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
@@ -21,55 +30,121 @@ declare module 'fastify' {
   }
 }
 
-function unauthorized(reply: FastifyReply, error?: 'invalid_token') {
-  const challenge = error ? `Bearer realm="calendar-relay", error="${error}"` : 'Bearer realm="calendar-relay"';
-  return reply.code(401).header('WWW-Authenticate', challenge).send({ error: error ?? 'unauthorized' });
+/** Thrown by hooks on the EWS path; the route's error handler turns it into a SOAP Fault. */
+class EwsEdgeError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(code);
+  }
+}
+
+function faultFor(status: number, code: string | undefined): { fault: EwsFaultCode; message?: string } {
+  if (status === 429 || code === 'busy') return { fault: 'ErrorServerBusy' };
+  if (status === 413) return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.tooLarge.message };
+  if (code === 'compressed') return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.compressed.message };
+  if (status === 415) return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.notXml.message };
+  if (status >= 400 && status < 500) return { fault: 'ErrorInvalidRequest' };
+  return { fault: 'ErrorInternalServerError' };
+}
+
+/** The schedule source with the time spent waiting on it added up, for the audit line. */
+function timedSource(source: ScheduleSource, now: () => number): { source: ScheduleSource; elapsed: () => number } {
+  let total = 0;
+  return {
+    elapsed: () => total,
+    source: {
+      ...source,
+      getSchedules: async (query) => {
+        const started = now();
+        try {
+          return await source.getSchedules(query);
+        } finally {
+          total += now() - started;
+        }
+      },
+    },
+  };
 }
 
 export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Promise<void> {
+  // Only XML reaches the handler: the inherited JSON/form parsers would answer other bodies outside SOAP.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_req, _payload, done) => done(new EwsEdgeError(415, 'not_xml')));
+  const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients, basicFailures: opts.limits.basicFailures });
+  const backOffMs = opts.gate.settings.backOffMs;
 
-  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers.authorization;
-    if (!header || !/^bearer\s+\S/i.test(header)) return unauthorized(reply);
-    const verdict = await opts.tokens.verify(header.replace(/^bearer\s+/i, '').trim());
-    if (!verdict.ok) {
-      request.log.info({ event: 'ews.token_rejected', reason: verdict.reason }, 'bearer token rejected');
-      return unauthorized(reply, 'invalid_token');
-    }
-    request.relayClientId = verdict.token.clientId;
+  const perAddress = async (request: FastifyRequest) => {
+    const verdict = await opts.limits.ewsPerAddress(request, request.clientAddress || request.ip);
+    if (verdict.limited) throw new EwsEdgeError(429, 'rate_limited', verdict.retryAfterSeconds);
+  };
+  const perClient = async (request: FastifyRequest) => {
+    const verdict = await opts.limits.ewsPerClient(request, request.ewsCaller?.clientId ?? '');
+    if (verdict.limited) throw new EwsEdgeError(429, 'rate_limited', verdict.retryAfterSeconds);
+  };
+  const refuseCompressed = async (request: FastifyRequest) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== '') throw new EwsEdgeError(415, 'compressed');
   };
 
   app.decorateRequest('relayClientId', undefined);
+  app.decorateRequest('ewsCaller', undefined);
 
   for (const url of EWS_PATHS) {
     app.route({
+      method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'],
+      url,
+      handler: async (_request, reply: FastifyReply) =>
+        reply.code(EDGE_ERRORS.methodNotAllowed.status).header('Allow', 'POST').type('text/plain; charset=utf-8').send(EDGE_ERRORS.methodNotAllowed.message),
+    });
+    app.route({
       method: 'POST',
       url,
-      onRequest: authenticate,
-      errorHandler: (err, request, reply) => {
+      onRequest: [perAddress, authenticate],
+      preParsing: [refuseCompressed],
+      preHandler: [perClient],
+      errorHandler: (err: Error & { statusCode?: number; code?: string; retryAfterSeconds?: number }, request, reply) => {
         // Once authenticated, every answer is a SOAP envelope: Google reports anything else as "EWS response error".
         const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
         if (status >= 500) request.log.error({ err }, 'EWS request failed');
-        else request.log.info({ event: 'ews.rejected', status, reason: err.code }, 'EWS request rejected');
-        const code = status === 413 || status === 415 || status === 400 ? 'ErrorInvalidRequest' : 'ErrorInternalServerError';
-        const message = status === 413 ? 'The request body is too large.' : status === 415 ? 'The request must be text/xml.' : undefined;
-        return reply.code(status).type('text/xml; charset=utf-8').send(soapFault(code, message));
+        else request.log.info({ event: 'ews.rejected', status, reason: err.code, address: request.clientAddress }, 'EWS request rejected');
+        const { fault, message } = faultFor(status, err.code);
+        if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
+        const backOff = fault === 'ErrorServerBusy' ? (err.retryAfterSeconds ?? 0) * 1000 || backOffMs : undefined;
+        return reply.code(status).type('text/xml; charset=utf-8').send(soapFault(fault, message, 'exchange-online', backOff));
       },
       handler: async (request, reply) => {
         const started = opts.now();
         const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!XML_TYPES.includes(type)) {
-          return reply.code(415).type('text/xml; charset=utf-8').send(soapFault('ErrorInvalidRequest', 'The request must be text/xml.'));
+          return reply.code(415).type('text/xml; charset=utf-8').send(soapFault('ErrorInvalidRequest', EDGE_ERRORS.notXml.message));
         }
-        const body = typeof request.body === 'string' ? request.body : '';
-        const answer = await handleEwsRequest(body, { clientId: request.relayClientId ?? '', requestId: request.id }, opts.deps);
-        opts.metrics?.lookup({ ...answer.audit, seconds: (opts.now() - started) / 1000 });
-        request.log.info(
-          { event: 'ews.lookup', clientId: request.relayClientId, ...answer.audit, ms: opts.now() - started },
-          answer.audit.fault ? 'EWS request answered with a fault' : 'EWS request answered',
-        );
-        return reply.code(answer.status).type('text/xml; charset=utf-8').send(answer.body);
+        const caller = request.ewsCaller!;
+        request.relayClientId = caller.clientId;
+        if (!opts.gate.tryEnter()) {
+          request.log.warn({ event: 'ews.shed', clientId: caller.clientId, active: opts.gate.active }, 'EWS request shed: too many lookups in progress');
+          return reply.code(500).type('text/xml; charset=utf-8').send(soapFault('ErrorServerBusy', undefined, 'exchange-online', backOffMs));
+        }
+        try {
+          const timed = timedSource(opts.deps.source, opts.now);
+          const body = typeof request.body === 'string' ? request.body : '';
+          const answer = await handleEwsRequest(
+            body,
+            { clientId: caller.clientId, requestId: request.id, ...(caller.allowedDomains ? { allowedDomains: caller.allowedDomains } : {}) },
+            { ...opts.deps, source: timed.source },
+          );
+          opts.metrics?.lookup({ ...answer.audit, seconds: (opts.now() - started) / 1000 });
+          request.log.info(
+            { event: 'ews.lookup', clientId: caller.clientId, auth: caller.method, ...answer.audit, graphMs: timed.elapsed(), ms: opts.now() - started },
+            answer.audit.fault ? 'EWS request answered with a fault' : 'EWS request answered',
+          );
+          return reply.code(answer.status).type('text/xml; charset=utf-8').send(answer.body);
+        } finally {
+          opts.gate.leave();
+        }
       },
     });
   }

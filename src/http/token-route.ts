@@ -1,16 +1,20 @@
 // POST /token: OAuth 2.0 client credentials grant for Google (RFC 6749 sections 2.3.1, 4.4, 5.1, 5.2).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import { authenticateClient, extractClientCredentials, type GoogleClient } from '../auth/client-credentials.js';
-import { OAuthError } from '../errors.js';
+import { EDGE_ERRORS, OAuthError } from '../errors.js';
+import type { RateLimits } from './edge-limits.js';
 
 export interface TokenRouteOptions {
   tokens: AccessTokens;
   clients: readonly GoogleClient[];
+  /** Absent in apps built without the edge (none today); every request is then let through. */
+  limits?: RateLimits;
 }
 
 function sendOAuthError(reply: FastifyReply, err: OAuthError) {
-  if (err.status === 401) reply.header('WWW-Authenticate', 'Basic realm="calendar-relay"');
+  // RFC 6749 5.2 requires the challenge when Basic was tried; RFC 9110 requires one on every 401, so it is always sent.
+  if (err.status === 401) reply.header('WWW-Authenticate', 'Basic realm="calendar-relay", charset="UTF-8"');
   return reply
     .code(err.status)
     .header('Cache-Control', 'no-store')
@@ -18,9 +22,34 @@ function sendOAuthError(reply: FastifyReply, err: OAuthError) {
     .send({ error: err.code, error_description: err.description });
 }
 
+async function limited(reply: FastifyReply, check: Promise<{ limited: boolean; retryAfterSeconds?: number }>): Promise<void> {
+  const verdict = await check;
+  if (!verdict.limited) return;
+  reply.header('Retry-After', String(verdict.retryAfterSeconds ?? 1));
+  throw new OAuthError('temporarily_unavailable', EDGE_ERRORS.rateLimited.message);
+}
+
 export async function tokenRoute(app: FastifyInstance, opts: TokenRouteOptions): Promise<void> {
-  app.post('/token', async (request, reply) => {
-    try {
+  app.route({
+    method: 'POST',
+    url: '/token',
+    onRequest: async (request: FastifyRequest, reply) => {
+      if (opts.limits) await limited(reply, opts.limits.tokenPerAddress(request, request.clientAddress || request.ip));
+      const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (encoding !== 'identity' && encoding !== '') throw new OAuthError('invalid_request', EDGE_ERRORS.compressed.message);
+    },
+    // Body parser failures (size, media type, syntax) are token request errors too, in RFC 6749's JSON shape.
+    errorHandler: (err: Error & { statusCode?: number }, request, reply) => {
+      if (err instanceof OAuthError) return sendOAuthError(reply, err);
+      const status = err.statusCode ?? 500;
+      if (status >= 500) {
+        request.log.error({ err }, 'token request failed');
+        return reply.code(500).header('Cache-Control', 'no-store').send({ error: 'server_error' });
+      }
+      const description = status === 413 ? EDGE_ERRORS.tooLarge.message : 'The token request must be application/x-www-form-urlencoded.';
+      return sendOAuthError(reply, new OAuthError('invalid_request', description));
+    },
+    handler: async (request, reply) => {
       const type = String(request.headers['content-type'] ?? '');
       if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
         throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded.');
@@ -36,18 +65,17 @@ export async function tokenRoute(app: FastifyInstance, opts: TokenRouteOptions):
       const creds = extractClientCredentials(request.headers.authorization, form);
       const client = authenticateClient(opts.clients, creds.clientId, creds.clientSecret);
       if (!client) {
-        request.log.info({ event: 'token.denied' }, 'token request with unknown client credentials');
+        request.log.info({ event: 'token.denied', address: request.clientAddress }, 'token request with unknown client credentials');
         throw new OAuthError('invalid_client', 'Client authentication failed.', creds.basic);
       }
+      // Counted only once authenticated, so nobody can use up a client's allowance by guessing its secret.
+      if (opts.limits) await limited(reply, opts.limits.tokenPerClient(request, client.clientId));
       const issued = await opts.tokens.issue(client.clientId);
       request.log.info({ event: 'token.issued', clientId: client.clientId }, 'access token issued');
       return reply
         .header('Cache-Control', 'no-store')
         .header('Pragma', 'no-cache')
         .send({ access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn });
-    } catch (err) {
-      if (err instanceof OAuthError) return sendOAuthError(reply, err);
-      throw err;
-    }
+    },
   });
 }

@@ -1,0 +1,88 @@
+// Who may connect: the source address (X-Forwarded-For only via trusted proxies) against the allow-list.
+import { BlockList, isIP } from 'node:net';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccessSettings } from '../config/edge-schema.js';
+import { EDGE_ERRORS } from '../errors.js';
+
+/** `::ffff:1.2.3.4` is an IPv4 peer on a dual-stack socket: check it as IPv4, like every other IPv4 client. */
+export function normalizeAddress(address: string): string {
+  const trimmed = address.trim();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(trimmed);
+  return mapped ? mapped[1]! : trimmed;
+}
+
+function blockListOf(ranges: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const range of ranges) {
+    const [addr, bits] = range.split('/') as [string, string | undefined];
+    const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr, family);
+    else list.addSubnet(addr, Number(bits), family);
+  }
+  return list;
+}
+
+function contains(list: BlockList, address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  return list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+const LOOPBACK = blockListOf(['127.0.0.0/8', '::1']);
+
+export class SourceAccess {
+  private readonly allowed: BlockList;
+  private readonly trusted: BlockList;
+
+  constructor(
+    settings: AccessSettings,
+    /** Whether the allow-list is enforced (settings.allowList resolved against demo mode). */
+    readonly enforced: boolean,
+  ) {
+    this.allowed = blockListOf(settings.allowedSources);
+    this.trusted = blockListOf(settings.trustedProxies);
+  }
+
+  /**
+   * The client's address: the socket peer, or, when the peer is a trusted proxy, the nearest X-Forwarded-For
+   * hop that is not a trusted proxy (walking right to left: hops to the left of an untrusted one are forgeable).
+   */
+  clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined): string {
+    let address = normalizeAddress(peer ?? '');
+    if (!contains(this.trusted, address) || forwardedFor === undefined) return address;
+    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map(normalizeAddress);
+    for (let i = hops.length - 1; i >= 0; i--) {
+      const hop = hops[i]!;
+      if (isIP(hop) === 0) return address;
+      address = hop;
+      if (!contains(this.trusted, hop)) return hop;
+    }
+    return address;
+  }
+
+  allows(address: string): boolean {
+    if (!this.enforced) return true;
+    return contains(LOOPBACK, address) || contains(this.allowed, address);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client's address after trusted-proxy resolution; what the allow-list and rate limits see. */
+    clientAddress: string;
+  }
+}
+
+/** Open to anyone (liveness and readiness probes come from the platform, not from Google). */
+const OPEN_PATHS = new Set(['/health-check', '/ready']);
+
+export function registerSourceAccess(app: FastifyInstance, access: SourceAccess): void {
+  app.decorateRequest('clientAddress', '');
+  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    request.clientAddress = access.clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for']);
+    if (OPEN_PATHS.has(request.url.split('?')[0]!) || access.allows(request.clientAddress)) return;
+    const refusal = EDGE_ERRORS.sourceNotAllowed;
+    request.log.warn({ event: 'access.refused', address: request.clientAddress, peer: request.socket.remoteAddress }, 'source address not allowed');
+    return reply.code(refusal.status).header('Connection', 'close').type('text/plain; charset=utf-8').send(refusal.message);
+  });
+}

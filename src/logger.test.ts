@@ -1,0 +1,36 @@
+// The logger never writes what a client sent as secrets: Authorization headers, query strings, raw packets.
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './logger.js';
+
+const SECRET = 'c2VjcmV0LXBhc3N3b3JkLTEyMzQ';
+
+function capture() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { logger: createLogger('trace', sink), text: () => lines.join('') };
+}
+
+describe('createLogger', () => {
+  it('drops the raw packet Node attaches to HTTP parse errors, even at trace level', () => {
+    const { logger, text } = capture();
+    const err = Object.assign(new Error('Parse Error: Invalid header value char'), { code: 'HPE_INVALID_HEADER_TOKEN', rawPacket: Buffer.from(`GET / HTTP/1.1\r\nAuthorization: Basic ${SECRET}\r\n`) });
+    logger.trace({ err }, 'client error');
+    expect(text()).toContain('HPE_INVALID_HEADER_TOKEN');
+    expect(text()).not.toContain(SECRET);
+  });
+
+  it('logs requests without headers, query strings or paths the relay does not serve', () => {
+    const { logger, text } = capture();
+    logger.info({ req: { method: 'POST', url: `/token?client_secret=${SECRET}`, headers: { authorization: `Basic ${SECRET}` } } }, 'incoming');
+    logger.info({ req: { method: 'GET', url: `/${SECRET}` } }, 'incoming');
+    expect(text()).toContain('"url":"/token?[redacted]"');
+    expect(text()).toContain('"url":"[other path]"');
+    expect(text()).not.toContain(SECRET);
+  });
+});
