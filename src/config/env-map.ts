@@ -24,6 +24,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'TOKEN_SIGNING_KEY', scope: 'global', field: 'tokens.signingKey', kind: 'secret' },
   { name: 'TOKEN_LIFETIME_SECONDS', scope: 'global', field: 'tokens.lifetimeSeconds', kind: 'integer' },
   { name: 'GRAPH_AUTHORITY', scope: 'tenant', field: 'authority', kind: 'string' },
+  { name: 'GRAPH_CLOUD', scope: 'tenant', field: 'cloud', kind: 'string' },
+  { name: 'GRAPH_TENANT_ID', scope: 'tenant', field: 'tenantId', kind: 'string' },
   { name: 'GRAPH_ENDPOINT', scope: 'tenant', field: 'graphEndpoint', kind: 'string' },
   { name: 'GRAPH_CLIENT_ID', scope: 'tenant', field: 'clientId', kind: 'string' },
   { name: 'GRAPH_CLIENT_SECRET', scope: 'tenant', field: 'clientSecret', kind: 'secret' },
@@ -34,6 +36,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'RELAY_DOMAINS', scope: 'domains', field: 'name', kind: 'list' },
   { name: 'RELAY_DISCLOSURE', scope: 'domains', field: 'disclosure', kind: 'string' },
   { name: 'GRAPH_LOOKUP_MAILBOX', scope: 'domains', field: 'lookupMailbox', kind: 'string' },
+  { name: 'GRAPH_LOOKUP_MAILBOXES', scope: 'domains', field: 'lookupMailboxes', kind: 'list' },
+  { name: 'CACHE_TTL_SECONDS', scope: 'global', field: 'cache.ttlSeconds', kind: 'integer' },
+  { name: 'CACHE_MAX_ENTRIES', scope: 'global', field: 'cache.maxEntries', kind: 'integer' },
+  { name: 'CACHE_MAX_BYTES', scope: 'global', field: 'cache.maxBytes', kind: 'integer' },
+  { name: 'REDIS_URL', scope: 'global', field: 'cache.redisUrl', kind: 'string' },
 ];
 
 /** Variable naming the YAML config file (`--config` on the command line wins over it). */

@@ -43,6 +43,10 @@ export interface FakeGraph {
   readonly requests: RecordedRequest[];
   readonly tokenRequests: number;
   readonly scheduleRequests: number;
+  /** TLS connections accepted so far (keep-alive reuses them). */
+  readonly connections: number;
+  /** Protected headers of client assertions received (certificate credentials). */
+  readonly assertionHeaders: readonly Record<string, unknown>[];
   /** Answer getSchedule entries in reverse order, to prove callers match by scheduleId. */
   reverseResults: boolean;
   failNext(fault: Fault): void;
@@ -150,8 +154,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       const fault = faults.take(endpoint, endpoint === 'getSchedule' ? param : undefined);
       if (fault && (await applyFault(fault, endpoint, res, crid))) return;
     }
-    if (endpoint === 'metadata') return send(res, authority.metadata(base, param), crid);
-    if (endpoint === 'token') return send(res, await authority.token(base, param, form ?? new URLSearchParams()), crid);
+    // The Host the client asked for: a test routing a national cloud's host name here sees that host in the metadata.
+    const asked = req.headers.host ? `https://${req.headers.host}` : base;
+    if (endpoint === 'metadata') return send(res, authority.metadata(asked, param), crid);
+    if (endpoint === 'token') return send(res, await authority.token(asked, param, form ?? new URLSearchParams()), crid);
     if (endpoint === 'getSchedule') {
       const auth = authority.bearer(req.headers.authorization);
       if (!('tenant' in auth)) return send(res, { ...auth, headers: { 'www-authenticate': 'Bearer realm=""' } }, crid);
@@ -166,6 +172,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       if (!res.headersSent) send(res, graphError(500, 'InternalServerError', 'The fake failed to handle the request.'), undefined);
       else res.destroy();
     });
+  });
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections += 1;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -185,6 +195,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     get scheduleRequests() {
       return requests.filter((r) => r.endpoint === 'getSchedule').length;
     },
+    get connections() {
+      return connections;
+    },
+    assertionHeaders: authority.assertionHeaders,
     reverseResults: false,
     failNext: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
