@@ -8,6 +8,8 @@ export interface GraphHttpOptions {
   /** PEM trusted in addition to Node's roots (the demo tenant's CA); production uses NODE_EXTRA_CA_CERTS. */
   extraCa?: string;
   connectTimeoutMs?: number;
+  /** Longest wait for response headers, and between body chunks, ms (each attempt also has its own limit). */
+  responseTimeoutMs?: number;
   /** Injected dispatcher (tests); when given, extraCa and connectTimeoutMs are ignored. */
   dispatcher?: Dispatcher;
 }
@@ -66,9 +68,9 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       },
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 60_000,
-      // undici's 300 s defaults are for long-lived clients; the per-attempt signal is the real limit.
-      headersTimeout: 60_000,
-      bodyTimeout: 60_000,
+      // undici's 300 s defaults are for long-lived clients; the per-attempt signal is the tighter limit.
+      headersTimeout: options.responseTimeoutMs ?? 60_000,
+      bodyTimeout: options.responseTimeoutMs ?? 60_000,
     });
 
   async function send(url: string, req: HttpRequest): Promise<HttpResponse> {

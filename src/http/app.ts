@@ -37,7 +37,15 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   }
 
   const domains = new Map<string, DomainPolicy>(
-    config.domains.map((d) => [d.name, { tenant: d.tenant, disclosure: d.disclosure, ...(d.lookupMailbox ? { lookupMailbox: d.lookupMailbox } : {}) }]),
+    config.domains.map((d) => [
+      d.name,
+      {
+        tenant: d.tenant,
+        disclosure: d.disclosure,
+        ...(d.lookupMailbox ? { lookupMailbox: d.lookupMailbox } : {}),
+        ...(d.lookupMailboxes?.length ? { lookupMailboxes: d.lookupMailboxes } : {}),
+      },
+    ]),
   );
 
   await app.register(formbody, { bodyLimit: 16_384 });
