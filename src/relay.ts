@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { withCache, type CacheStats } from './cache/index.js';
 import type { RelayConfig } from './config/schema.js';
 import { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant, type DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
@@ -11,7 +12,14 @@ export interface Relay {
   app: FastifyInstance;
   config: EffectiveConfig;
   demo?: { tenant: DemoTenant; mailboxes: readonly string[]; domain: string };
+  /** Cache and single-flight counters (absent when both are off). */
+  cacheStats?: CacheStats;
   close(): Promise<void>;
+}
+
+/** Test and benchmark hooks: trust for a fake Graph's CA. */
+export interface RelayOptions {
+  extraCa?: string;
 }
 
 export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
@@ -34,27 +42,30 @@ async function withDemoTenant(config: RelayConfig, now: number): Promise<{ confi
   };
 }
 
-export async function createRelay(config: RelayConfig, logger: Logger, now: () => number = Date.now): Promise<Relay> {
+export async function createRelay(config: RelayConfig, logger: Logger, now: () => number = Date.now, options: RelayOptions = {}): Promise<Relay> {
   let effective: EffectiveConfig = config;
   let demo: Relay['demo'];
-  let extraCa: string | undefined;
+  let extraCa: string | undefined = options.extraCa;
   if (config.demo) {
     const d = await withDemoTenant(config, now());
     effective = d.config;
     extraCa = d.tenant.ca;
     demo = { tenant: d.tenant, mailboxes: DEMO_MAILBOXES, domain: DEMO_DOMAIN };
   }
-  const source = createGraphScheduleSource({
+  const graphSource = createGraphScheduleSource({
     tenants: effective.tenants,
     graph: effective.graph,
     logger: logger.child({ component: 'graph' }),
+    ...(effective.graphScale ? { scale: effective.graphScale } : {}),
     ...(extraCa ? { extraCa } : {}),
   });
+  const source = withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now);
   const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now });
   return {
     app,
     config: effective,
     ...(demo ? { demo } : {}),
+    ...(source.stats ? { cacheStats: source.stats } : {}),
     close: async () => {
       await app.close();
       await source.close?.();

@@ -151,9 +151,10 @@ export const configSchema = z
           .optional()
           .describe('shared cache for replicas (redis://host:6379/0); unset: in-memory cache per process'),
         redisTimeoutMs: int(10, 10_000).default(250).describe('limit of one Redis command; slower counts as an outage, ms'),
+        singleFlight: z.boolean().default(true).describe('identical concurrent mailbox lookups share one Graph call (also with ttlSeconds 0)'),
       })
       .strict()
-      .default({ ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250 })
+      .default({ ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250, singleFlight: true })
       .describe('free/busy cache, keyed by mailbox and UTC window'),
     limits: z
       .object({
