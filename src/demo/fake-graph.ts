@@ -18,6 +18,8 @@ export interface FakeGraphOptions {
   tokenLifetimeSeconds?: number;
   /** Clock for token expiry and assertion checks (default Date.now). */
   now?: () => number;
+  /** Keep every request in `requests` (default true); a benchmark turns it off and reads the counters. */
+  record?: boolean;
 }
 
 type Endpoint = Exclude<FaultPath, 'any'> | 'other';
@@ -97,6 +99,8 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   const authority = new FakeAuthority(options.tenants, now, options.tokenLifetimeSeconds ?? 3599);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  const record = options.record ?? true;
+  const counts: Record<Endpoint, number> = { metadata: 0, token: 0, getSchedule: 0, other: 0 };
   let base = '';
 
   async function applyFault(fault: Fault, endpoint: Endpoint, res: ServerResponse, crid: string | undefined): Promise<boolean> {
@@ -148,7 +152,8 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       }
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? '[redacted]' : String(v)]));
-    requests.push({ method: req.method ?? '', path: url.pathname, endpoint, headers, clientRequestId: crid, hasAuthorization: !!req.headers.authorization, body, at: now() });
+    counts[endpoint] += 1;
+    if (record) requests.push({ method: req.method ?? '', path: url.pathname, endpoint, headers, clientRequestId: crid, hasAuthorization: !!req.headers.authorization, body, at: now() });
 
     if (endpoint !== 'other') {
       const fault = faults.take(endpoint, endpoint === 'getSchedule' ? param : undefined);
@@ -190,10 +195,10 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     ca: tls.ca,
     requests,
     get tokenRequests() {
-      return requests.filter((r) => r.endpoint === 'token').length;
+      return counts.token;
     },
     get scheduleRequests() {
-      return requests.filter((r) => r.endpoint === 'getSchedule').length;
+      return counts.getSchedule;
     },
     get connections() {
       return connections;

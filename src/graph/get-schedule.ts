@@ -96,12 +96,18 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
 
   /** A slot of the URL mailbox's concurrency, waiting no longer than the deadline. */
   async function slot(urlMailbox: string, query: ScheduleQuery): Promise<(() => void) | undefined> {
-    const wait = AbortSignal.timeout(Math.max(1, query.deadline - now()));
+    const key = urlMailbox.toLowerCase();
+    const free = limiter.tryAcquire(key);
+    if (free) return free;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), Math.max(1, query.deadline - now()));
     try {
-      return await limiter.acquire(urlMailbox.toLowerCase(), query.signal ? AbortSignal.any([query.signal, wait]) : wait);
+      return await limiter.acquire(key, query.signal ? AbortSignal.any([query.signal, stop.signal]) : stop.signal);
     } catch (err) {
       if (err instanceof SlotAbortedError) return undefined;
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -227,12 +233,12 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   }
 
   async function tokenWithinDeadline(tenant: ResolvedTenant, query: ScheduleQuery): Promise<string | MailboxSchedule> {
-    const stop = new AbortController();
     // A real timer, not the injected sleep: tests skip backoff waits but the deadline must still bound MSAL.
-    const deadline = timerDelay(Math.max(0, query.deadline - now()), undefined, { signal: stop.signal }).then(
-      () => 'deadline' as const,
-      () => 'deadline' as const,
-    );
+    // Cleared, not aborted: an aborted timers/promises timer costs a DOMException with a stack on every lookup.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), Math.max(0, query.deadline - now()));
+    });
     try {
       const winner = await Promise.race([tokens.getToken(tenant.id), deadline]);
       if (winner === 'deadline') return { ok: false, code: 'ErrorTimeoutExpired', message: 'the lookup deadline passed while getting a Graph token' };
@@ -240,7 +246,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     } catch {
       return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'could not get a Graph token for this tenant' };
     } finally {
-      stop.abort();
+      clearTimeout(timer);
     }
   }
 

@@ -32,6 +32,13 @@ export class MailboxLimiter {
     return this.#queues.get(key)?.length ?? 0;
   }
 
+  /** A slot now, or undefined when the key is at its limit (no promise, no timer: the common case under load). */
+  tryAcquire(key: string): (() => void) | undefined {
+    if (this.active(key) >= this.limit) return undefined;
+    this.#active.set(key, this.active(key) + 1);
+    return this.#releaser(key);
+  }
+
   /** Resolves with a release function once a slot is free; rejects with SlotAbortedError if `signal` aborts first. */
   acquire(key: string, signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(new SlotAbortedError('aborted before a Graph slot was free'));

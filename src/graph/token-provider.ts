@@ -121,12 +121,16 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     if (credentialOf(next) !== credentialOf(tenant)) {
       byId.set(tenant.id, next);
       apps.delete(tenant.id);
+      ready.delete(tenant.id);
       options.logger.info({ event: 'graph.secret_rotated', tenant: tenant.id }, 'secret file changed: Entra client rebuilt with the new credential');
     }
     return next;
   }
   // MSAL does not coalesce concurrent cold-cache calls; without this each chunk would fetch its own token.
   const inFlight = new Map<string, Promise<string>>();
+  // MSAL's own cache lookup costs about as much as the rest of a lookup; a token is reused here until 5 minutes
+  // before it expires (MSAL refreshes in the same window), then MSAL is asked again.
+  const ready = new Map<string, { token: string; refreshAt: number }>();
 
   function app(tenant: ResolvedTenant): ConfidentialClientApplication {
     let cca = apps.get(tenant.id);
@@ -141,6 +145,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     try {
       const result = await app(tenant).acquireTokenByClientCredential({ scopes: [graphScope(tenant.graphEndpoint)] });
       if (!result?.accessToken) throw new Error('empty token response');
+      if (result.expiresOn) ready.set(tenant.id, { token: result.accessToken, refreshAt: result.expiresOn.getTime() - 300_000 });
       return result.accessToken;
     } catch (err) {
       const reason = describe(err);
@@ -154,6 +159,8 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       const known = byId.get(tenantId);
       const tenant = known && refresh(known);
       if (!tenant) return Promise.reject(new TokenError(tenantId, `tenant ${tenantId} is not configured`));
+      const fresh = ready.get(tenantId);
+      if (fresh && Date.now() < fresh.refreshAt) return Promise.resolve(fresh.token);
       let pending = inFlight.get(tenantId);
       if (!pending) {
         pending = acquire(tenant).finally(() => inFlight.delete(tenantId));
