@@ -3,12 +3,13 @@
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { URLSearchParams } from 'node:url';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { GRAPH_APP, T0, benchBox, denseBox, reportStats } from './lib.mjs';
 
 const { fakeUrl, ca, tenantId } = JSON.parse(process.argv[2]);
-const agent = new Agent({ connect: { ca: [...rootCertificates, ca] }, keepAliveTimeout: 30_000 });
+// One TLS context for all connections, as the relay's HTTP layer does.
+const agent = new Agent({ connect: { secureContext: createSecureContext({ ca: [...rootCertificates, ca] }) }, keepAliveTimeout: 60_000 });
 const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: GRAPH_APP.clientId, client_secret: GRAPH_APP.clientSecret, scope: `${fakeUrl}/.default` });
 const tokenRes = await request(`${fakeUrl}/${tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, dispatcher: agent });
 const { access_token: token } = await tokenRes.body.json();

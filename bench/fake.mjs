@@ -30,6 +30,6 @@ for (let i = 0; i < 100; i++) {
   mailboxes[denseBox(i)] = { workingHours, events };
 }
 
-const fake = await startFakeGraph({ tenants: [{ tenantId: TENANT_ID, apps: [GRAPH_APP], mailboxes }], record: false });
+const fake = await startFakeGraph({ tenants: [{ tenantId: TENANT_ID, apps: [GRAPH_APP], mailboxes }], record: false, keepAliveTimeoutMs: 120_000 });
 reportStats(() => ({ scheduleRequests: fake.scheduleRequests, tokenRequests: fake.tokenRequests, connections: fake.connections }));
 process.send({ type: 'ready', url: fake.url, ca: fake.ca, tenantId: TENANT_ID });

@@ -32,7 +32,7 @@ export function child(name, args = {}) {
 /** Answers `stats` requests from the parent; peak RSS is the kernel's high-water mark (no polling). */
 export function reportStats(extra = () => ({})) {
   process.on('message', (m) => {
-    if (m.type === 'stats') process.send({ type: 'stats', peakRss: process.resourceUsage().maxRSS * 1024, memory: process.memoryUsage(), ...extra() });
+    if (m.type === 'stats') process.send({ type: 'stats', peakRss: process.resourceUsage().maxRSS * 1024, memory: process.memoryUsage(), cpu: process.cpuUsage(), ...extra() });
   });
   process.on('SIGTERM', () => process.exit(0));
 }

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withCache, type CacheStats } from './cache/index.js';
 import type { RelayConfig } from './config/schema.js';
-import { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant, type DemoTenant } from './demo/demo-tenant.js';
+import type { DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
 import { buildApp, type EffectiveConfig } from './http/app.js';
 
@@ -25,13 +25,17 @@ export interface RelayOptions {
 export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
 
 /** Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. */
-async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant }> {
+async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
+  // Loaded only in demo mode: the fake Graph and its certificate tooling cost a real relay memory for nothing.
+  const { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant } = await import('./demo/demo-tenant.js');
   const tenant = await startDemoTenant({ now, id: 'demo' });
   const clients = config.google.clients.length
     ? config.google.clients
     : [{ clientId: DEMO_GOOGLE_CLIENT_ID, clientSecret: randomBytes(32).toString('base64url') }];
   return {
     tenant,
+    mailboxes: DEMO_MAILBOXES,
+    domain: DEMO_DOMAIN,
     config: {
       ...config,
       google: { clients },
@@ -50,7 +54,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, now: () =
     const d = await withDemoTenant(config, now());
     effective = d.config;
     extraCa = d.tenant.ca;
-    demo = { tenant: d.tenant, mailboxes: DEMO_MAILBOXES, domain: DEMO_DOMAIN };
+    demo = { tenant: d.tenant, mailboxes: d.mailboxes, domain: d.domain };
   }
   const graphSource = createGraphScheduleSource({
     tenants: effective.tenants,
@@ -59,7 +63,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, now: () =
     ...(effective.graphScale ? { scale: effective.graphScale } : {}),
     ...(extraCa ? { extraCa } : {}),
   });
-  const source = withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now);
+  const source = await withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now);
   const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now });
   return {
     app,

@@ -4,30 +4,29 @@ import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../graph/types.js';
 import { createCachingSource, type CachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
-import { createRedisStore } from './redis-store.js';
 import type { CacheStore } from './store.js';
 
 export { createCachingSource, cacheKey, type CacheStats, type CachingSource } from './caching-source.js';
 export { createMemoryStore } from './memory-store.js';
-export { createRedisStore } from './redis-store.js';
 export type { CacheStore } from './store.js';
 
 export type CacheConfig = NonNullable<RelayConfig['cache']>;
 export const DEFAULT_CACHE: CacheConfig = { ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250, singleFlight: true };
 
 /** The source as lookups should see it; the inner source itself when both the cache and single flight are off. */
-export function withCache(
+export async function withCache(
   inner: ScheduleSource & { close?(): Promise<void> },
   config: CacheConfig | undefined,
   logger: Logger,
   now?: () => number,
-): ScheduleSource & { close?(): Promise<void>; stats?: CachingSource['stats'] } {
+): Promise<ScheduleSource & { close?(): Promise<void>; stats?: CachingSource['stats'] }> {
   const c = config ?? DEFAULT_CACHE;
   if (c.ttlSeconds === 0 && !c.singleFlight) return inner;
   let store: CacheStore | undefined;
   if (c.ttlSeconds > 0) {
+    // ioredis is loaded only when Redis is configured.
     store = c.redisUrl
-      ? createRedisStore({ url: c.redisUrl, commandTimeoutMs: c.redisTimeoutMs, logger })
+      ? (await import('./redis-store.js')).createRedisStore({ url: c.redisUrl, commandTimeoutMs: c.redisTimeoutMs, logger })
       : createMemoryStore({ maxEntries: c.maxEntries, maxBytes: c.maxBytes, ...(now ? { now } : {}) });
   }
   logger.info({ event: 'cache.configured', store: store?.kind ?? 'none', ttlSeconds: c.ttlSeconds, singleFlight: c.singleFlight }, 'free/busy cache');

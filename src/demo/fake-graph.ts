@@ -20,6 +20,8 @@ export interface FakeGraphOptions {
   now?: () => number;
   /** Keep every request in `requests` (default true); a benchmark turns it off and reads the counters. */
   record?: boolean;
+  /** How long an idle keep-alive connection stays open, ms (default Node's 5 s; Graph keeps them longer). */
+  keepAliveTimeoutMs?: number;
 }
 
 type Endpoint = Exclude<FaultPath, 'any'> | 'other';
@@ -178,6 +180,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       else res.destroy();
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   let connections = 0;
   server.on('secureConnection', () => {
     connections += 1;
