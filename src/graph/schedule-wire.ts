@@ -167,6 +167,13 @@ export function parseScheduleResponse(body: string): Map<string, MailboxSchedule
   } catch {
     throw new ScheduleResponseError('getSchedule response is not JSON');
   }
+  const fast = checkResponse(json);
+  if (fast) {
+    const out = new Map<string, MailboxSchedule>();
+    fast.forEach((info, i) => out.set(info.scheduleId.toLowerCase(), toSchedule(info, i)));
+    return out;
+  }
+  // Not the usual shape: zod says precisely what is wrong (or accepts what the quick check was too strict for).
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
@@ -175,4 +182,36 @@ export function parseScheduleResponse(body: string): Map<string, MailboxSchedule
   const out = new Map<string, MailboxSchedule>();
   parsed.data.value.forEach((info, i) => out.set(info.scheduleId.toLowerCase(), toSchedule(info, i)));
   return out;
+}
+
+type Info = z.infer<typeof scheduleInformationSchema>;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAbsent = (v: unknown) => v === undefined || v === null;
+const isOffset = (v: unknown) =>
+  isAbsent(v) ||
+  (isObject(v) && typeof v.time === 'string' && typeof v.dayOccurrence === 'number' && typeof v.dayOfWeek === 'string' && typeof v.month === 'number' && typeof v.year === 'number');
+
+function isWorkingHours(v: unknown): boolean {
+  if (isAbsent(v)) return true;
+  if (!isObject(v) || !Array.isArray(v.daysOfWeek) || !v.daysOfWeek.every((d) => typeof d === 'string')) return false;
+  if (typeof v.startTime !== 'string' || typeof v.endTime !== 'string' || !isObject(v.timeZone)) return false;
+  const tz = v.timeZone;
+  if (typeof tz.bias === 'number' && isOffset(tz.standardOffset) && isOffset(tz.daylightOffset)) return true;
+  return typeof tz.name === 'string';
+}
+
+/**
+ * The same rules as responseSchema, checked by hand for the common case (zod costs more than the rest of a
+ * small lookup's Graph handling); undefined means "ask zod", which then names the problem.
+ */
+function checkResponse(json: unknown): Info[] | undefined {
+  if (!isObject(json) || !Array.isArray(json.value)) return undefined;
+  for (const info of json.value as unknown[]) {
+    if (!isObject(info) || typeof info.scheduleId !== 'string') return undefined;
+    if (!isAbsent(info.scheduleItems) && !Array.isArray(info.scheduleItems)) return undefined;
+    if (!isWorkingHours(info.workingHours)) return undefined;
+    const e = info.error;
+    if (!isAbsent(e) && !(isObject(e) && (isAbsent(e.message) || typeof e.message === 'string') && (isAbsent(e.responseCode) || typeof e.responseCode === 'string'))) return undefined;
+  }
+  return json.value as Info[];
 }
