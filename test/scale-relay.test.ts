@@ -90,6 +90,19 @@ describe('several tenants', () => {
   });
 });
 
+describe('logging under load', () => {
+  it('writes one audit line per lookup and none of Fastify\'s per-request lines', async () => {
+    const r = await relay(config({ ttlSeconds: 0 }));
+    const bearer = await token(r);
+    r.logs.length = 0;
+    await lookup(r, bearer, ['alice@example.com']);
+    await lookup(r, bearer, ['bob@example.com']);
+    const lines = r.logs.map((l) => JSON.parse(l) as { event?: string; msg?: string });
+    expect(lines.filter((l) => l.event === 'ews.lookup')).toHaveLength(2);
+    expect(lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toEqual([]);
+  });
+});
+
 const noRedis = redisUnavailable();
 describe.skipIf(noRedis !== undefined)(`replicas and Redis${noRedis ? ` (skipped: ${noRedis})` : ''}`, () => {
   let redis: RedisServer;
