@@ -21,7 +21,7 @@ const config = {
   log: { level: 'info' },
 };
 // Production logging (one audit line per lookup) to stdout, which the benchmark sends to /dev/null.
-const relay = await createRelay(config, createLogger('info'), Date.now, { extraCa: ca });
+const relay = await createRelay(config, createLogger('info'), { extraCa: ca });
 const url = await relay.app.listen({ host: '127.0.0.1', port: 0 });
 reportStats(() => ({ cache: relay.cacheStats ?? null }));
 process.send({ type: 'ready', url });

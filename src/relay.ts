@@ -17,8 +17,9 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** Test and benchmark hooks: trust for a fake Graph's CA. */
 export interface RelayOptions {
+  now?: () => number;
+  /** PEM trusted besides Node's roots for Graph and Entra (tests and the benchmark against the fake). */
   extraCa?: string;
 }
 
@@ -46,7 +47,9 @@ async function withDemoTenant(config: RelayConfig, now: number): Promise<{ confi
   };
 }
 
-export async function createRelay(config: RelayConfig, logger: Logger, now: () => number = Date.now, options: RelayOptions = {}): Promise<Relay> {
+export async function createRelay(config: RelayConfig, logger: Logger, nowOrOptions: (() => number) | RelayOptions = {}): Promise<Relay> {
+  const options = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : nowOrOptions;
+  const now = options.now ?? Date.now;
   let effective: EffectiveConfig = config;
   let demo: Relay['demo'];
   let extraCa: string | undefined = options.extraCa;

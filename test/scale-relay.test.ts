@@ -58,7 +58,7 @@ function config(cache: Partial<NonNullable<RelayConfig['cache']>> = {}): RelayCo
 async function relay(c: RelayConfig): Promise<Relay & { logs: string[] }> {
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk, _e, cb) => (logs.push(String(chunk)), cb()) });
-  const r = await createRelay(c, createLogger('info', sink), Date.now, { extraCa: contoso.ca });
+  const r = await createRelay(c, createLogger('info', sink), { extraCa: contoso.ca });
   relays.push(r);
   return Object.assign(r, { logs });
 }
