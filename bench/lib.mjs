@@ -13,7 +13,7 @@ export const denseBox = (i) => `d${String(i).padStart(3, '0')}@${DENSE_DOMAIN}`;
 
 /** Starts bench/<name>.mjs with IPC; resolves with the child and its `ready` message. Its stdout goes nowhere. */
 export function child(name, args = {}) {
-  const proc = fork(fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)), [JSON.stringify(args)], { execArgv: process.env.BENCH_PROF === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const proc = fork(fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)), [JSON.stringify(args)], { execArgv: [...(process.env.BENCH_PROF === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...(name === 'relay' && process.env.BENCH_RELAY_FLAGS ? process.env.BENCH_RELAY_FLAGS.split(' ') : [])], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = [];
   proc.on('message', (m) => {
     if (m.type === 'ready') return;
