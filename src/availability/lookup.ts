@@ -64,6 +64,7 @@ interface Group {
   tenant: string;
   lookupMailbox?: string;
   lookupMailboxes?: string[];
+  withDetails: boolean;
   addresses: string[];
   keys: Set<string>;
 }
@@ -85,10 +86,10 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
       outcomes.push({ ok: false, code: 'ErrorProxyRequestNotAllowed', message: `This relay does not serve the domain ${domain}.` });
       continue;
     }
-    const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}\u0000${policy.lookupMailboxes?.join(',') ?? ''}`;
+    const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}\u0000${policy.lookupMailboxes?.join(',') ?? ''}\u0000${policy.disclosure}`;
     let group = groups.get(key);
     if (!group) {
-      group = { tenant: policy.tenant, addresses: [], keys: new Set() };
+      group = { tenant: policy.tenant, withDetails: policy.disclosure === 'details', addresses: [], keys: new Set() };
       if (policy.lookupMailbox) group.lookupMailbox = policy.lookupMailbox;
       if (policy.lookupMailboxes?.length) group.lookupMailboxes = policy.lookupMailboxes;
       groups.set(key, group);
@@ -114,6 +115,7 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
         requestId: req.requestId,
         ...(g.lookupMailbox ? { lookupMailbox: g.lookupMailbox } : {}),
         ...(g.lookupMailboxes ? { lookupMailboxes: g.lookupMailboxes } : {}),
+        withDetails: g.withDetails,
       });
       g.addresses.forEach((a, i) => results.set(`${g.tenant}\u0000${a.toLowerCase()}`, answers[i] ?? failed()));
     }),

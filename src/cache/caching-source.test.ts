@@ -6,7 +6,7 @@ import { makeTestApp } from '../../test/support/app.js';
 import { MemorySource } from '../../test/support/memory-source.js';
 import { defaultNamespaceRequest } from '../../test/support/samples.js';
 import { expectXsdValid } from '../../test/support/xsd.js';
-import { createCachingSource } from './caching-source.js';
+import { cacheKey, createCachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
 import type { CacheStore } from './store.js';
 
@@ -73,6 +73,20 @@ describe('free/busy cache', () => {
     await c.getSchedules(q(['alice@example.com']));
     expect(mem.queries).toHaveLength(4);
     expect(c.stats).toMatchObject({ hits: 1 });
+  });
+
+  it('keeps no subject or location for a free/busy-only domain, and a separate entry for a details one', async () => {
+    const mem = data();
+    const store = createMemoryStore({ maxEntries: 100, maxBytes: 100_000 });
+    const c = createCachingSource(mem, { ttlMs: 60_000, singleFlight: true, store, logger: silent });
+    await c.getSchedules(q(['alice@example.com'], { withDetails: false }));
+    await c.getSchedules(q(['alice@example.com'], { withDetails: true }));
+    await new Promise((r) => setImmediate(r));
+    const [fb, details] = await store.get([cacheKey(q([], { withDetails: false }), 'alice@example.com'), cacheKey(q([], { withDetails: true }), 'alice@example.com')]);
+    expect(fb).toBeDefined();
+    expect(fb).not.toContain('Plan');
+    expect(details).toContain('Plan');
+    expect(mem.queries).toHaveLength(2);
   });
 
   it('keeps answering from the source when the store fails, and counts it', async () => {

@@ -35,8 +35,15 @@ export interface CachingSource extends ScheduleSource {
  * time zone, view or merged interval, which are computed from the items later. Only successful answers are
  * kept; an error is asked again next time.
  */
-export function cacheKey(query: Pick<ScheduleQuery, 'tenant' | 'startUtc' | 'endUtc'>, mailbox: string): string {
-  return `fb:v1:${query.tenant}:${query.startUtc}:${query.endUtc}:${mailbox.toLowerCase()}`;
+export function cacheKey(query: Pick<ScheduleQuery, 'tenant' | 'startUtc' | 'endUtc' | 'withDetails'>, mailbox: string): string {
+  return `fb:v1:${query.tenant}:${query.withDetails === false ? 'fb' : 'd'}:${query.startUtc}:${query.endUtc}:${mailbox.toLowerCase()}`;
+}
+
+/** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */
+function forStorage(schedule: MailboxSchedule, withDetails: boolean | undefined): MailboxSchedule {
+  if (withDetails !== false || !schedule.ok) return schedule;
+  const items = schedule.items.map(({ subject: _s, location: _l, ...rest }) => rest);
+  return schedule.workingHours ? { ok: true, items, workingHours: schedule.workingHours } : { ok: true, items };
 }
 
 export function createCachingSource(inner: ScheduleSource & { close?(): Promise<void> }, options: CachingSourceOptions): CachingSource {
@@ -116,7 +123,7 @@ export function createCachingSource(inner: ScheduleSource & { close?(): Promise<
       const results = await call;
       missing.forEach(({ key }, i) => {
         const r = results[i];
-        if (r?.ok) toStore.push({ key, value: JSON.stringify(r) });
+        if (r?.ok) toStore.push({ key, value: JSON.stringify(forStorage(r, query.withDetails)) });
       });
       write(toStore);
     }
