@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { withCache, type CacheStats } from './cache/index.js';
 import type { RelayConfig } from './config/schema.js';
-import { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant, type DemoTenant } from './demo/demo-tenant.js';
+import type { DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
 import { combineObservers } from './graph/observer.js';
 import { buildApp, type EffectiveConfig } from './http/app.js';
@@ -19,19 +20,25 @@ export interface Relay {
   readiness: Readiness;
   /** A second listener serving only /metrics, when config.metrics.port is set. */
   metricsApp?: FastifyInstance;
+  /** Cache and single-flight counters (absent when both are off). */
+  cacheStats?: CacheStats;
   close(): Promise<void>;
 }
 
 export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
 
 /** Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. */
-async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant }> {
+async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
+  // Loaded only in demo mode: the fake Graph and its certificate tooling cost a real relay memory for nothing.
+  const { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant } = await import('./demo/demo-tenant.js');
   const tenant = await startDemoTenant({ now, id: 'demo' });
   const clients = config.google.clients.length
     ? config.google.clients
     : [{ clientId: DEMO_GOOGLE_CLIENT_ID, clientSecret: randomBytes(32).toString('base64url') }];
   return {
     tenant,
+    mailboxes: DEMO_MAILBOXES,
+    domain: DEMO_DOMAIN,
     config: {
       ...config,
       google: { clients },
@@ -61,23 +68,25 @@ export async function createRelay(config: RelayConfig, logger: Logger, nowOrOpti
     const d = await withDemoTenant(config, now());
     effective = d.config;
     extraCa = d.tenant.ca;
-    demo = { tenant: d.tenant, mailboxes: DEMO_MAILBOXES, domain: DEMO_DOMAIN };
+    demo = { tenant: d.tenant, mailboxes: d.mailboxes, domain: d.domain };
   }
   // Readiness asks the source for tokens (lazily, once requests come) and hears its events.
   const readiness = new Readiness({
     tenants: effective.tenants.map((t) => t.id),
-    getToken: (id) => source.getToken(id),
+    getToken: (id) => graphSource.getToken(id),
     graphRecentMs: effective.readiness?.graphRecentMs ?? 300_000,
     tokenTimeoutMs: effective.readiness?.tokenTimeoutMs ?? 3_000,
     now,
   });
-  const source = createGraphScheduleSource({
+  const graphSource = createGraphScheduleSource({
     tenants: effective.tenants,
     graph: effective.graph,
     logger: logger.child({ component: 'graph' }),
+    ...(effective.graphScale ? { scale: effective.graphScale } : {}),
     ...(extraCa ? { extraCa } : {}),
     observer: combineObservers(metrics.graphObserver, readiness.observer),
   });
+  const source = await withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now, metrics.graphObserver);
   const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now, metrics, readiness });
   let metricsApp: FastifyInstance | undefined;
   if ((effective.metrics?.enabled ?? true) && effective.metrics?.port !== undefined) {
@@ -91,6 +100,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, nowOrOpti
     metrics,
     readiness,
     ...(metricsApp ? { metricsApp } : {}),
+    ...(source.stats ? { cacheStats: source.stats } : {}),
     close: async () => {
       await app.close();
       await metricsApp?.close();

@@ -36,6 +36,11 @@ export class AccessTokens {
   private readonly kid: string;
   private readonly verifying: ReadonlyMap<string, Uint8Array>;
   readonly ephemeral: boolean;
+  /**
+   * Tokens already verified, with their expiry: Google reuses one token for up to an hour, and an HMAC check
+   * through WebCrypto costs more than the rest of a cached lookup. Bounded; emptied when full.
+   */
+  private readonly verified = new Map<string, { clientId: string; expiresAt: number }>();
 
   constructor(private readonly options: TokenIssuerOptions) {
     this.ephemeral = !options.signingKey;
@@ -65,6 +70,11 @@ export class AccessTokens {
 
   async verify(token: string): Promise<TokenVerdict> {
     if (token.length > 4096) return { ok: false, reason: 'invalid' };
+    const known = this.verified.get(token);
+    if (known) {
+      if (this.options.now() < known.expiresAt) return { ok: true, token: { clientId: known.clientId } };
+      this.verified.delete(token);
+    }
     try {
       // Tokens without a kid predate rotation support: only the current key may verify them.
       const { payload } = await jwtVerify(token, (header) => this.verifying.get(header.kid ?? this.kid) ?? this.unknownKey(), {
@@ -77,6 +87,8 @@ export class AccessTokens {
       });
       const clientId = payload['client_id'];
       if (typeof clientId !== 'string' || clientId !== payload.sub) return { ok: false, reason: 'invalid' };
+      if (this.verified.size >= 1024) this.verified.clear();
+      this.verified.set(token, { clientId, expiresAt: (payload.exp ?? 0) * 1000 });
       return { ok: true, token: { clientId } };
     } catch (err) {
       return { ok: false, reason: err instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };

@@ -12,6 +12,8 @@ const DAY_MS = 86_400_000;
 export interface DomainPolicy {
   tenant: string;
   lookupMailbox?: string;
+  /** Further URL mailboxes Graph calls spread over. */
+  lookupMailboxes?: string[];
   disclosure: Disclosure;
 }
 
@@ -61,6 +63,8 @@ const ADDRESS = /^[^\s@<>()",;:\\[\]]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0
 interface Group {
   tenant: string;
   lookupMailbox?: string;
+  lookupMailboxes?: string[];
+  withDetails: boolean;
   addresses: string[];
   keys: Set<string>;
 }
@@ -82,11 +86,12 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
       outcomes.push({ ok: false, code: 'ErrorProxyRequestNotAllowed', message: `This relay does not serve the domain ${domain}.` });
       continue;
     }
-    const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}`;
+    const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}\u0000${policy.lookupMailboxes?.join(',') ?? ''}\u0000${policy.disclosure}`;
     let group = groups.get(key);
     if (!group) {
-      group = { tenant: policy.tenant, addresses: [], keys: new Set() };
+      group = { tenant: policy.tenant, withDetails: policy.disclosure === 'details', addresses: [], keys: new Set() };
       if (policy.lookupMailbox) group.lookupMailbox = policy.lookupMailbox;
+      if (policy.lookupMailboxes?.length) group.lookupMailboxes = policy.lookupMailboxes;
       groups.set(key, group);
     }
     const lower = raw.toLowerCase();
@@ -109,6 +114,8 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
         deadline,
         requestId: req.requestId,
         ...(g.lookupMailbox ? { lookupMailbox: g.lookupMailbox } : {}),
+        ...(g.lookupMailboxes ? { lookupMailboxes: g.lookupMailboxes } : {}),
+        withDetails: g.withDetails,
       });
       g.addresses.forEach((a, i) => results.set(`${g.tenant}\u0000${a.toLowerCase()}`, answers[i] ?? failed()));
     }),

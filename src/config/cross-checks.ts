@@ -16,6 +16,9 @@ export function crossCheck(raw: Record<string, unknown>, slots: SecretSlot[], pr
     if (seen === undefined) tenantIds.set(id, i);
     else problems.push({ path: `tenants[${i}].id`, message: `duplicate tenant id "${id}" (also tenants[${seen}])` });
 
+    if (tenant.authority === undefined && tenant.tenantId === undefined) {
+      problems.push({ path: `tenants[${i}].authority`, message: "is required (or tenantId, to use the cloud's login host)" });
+    }
     const secret = present(slotAt(`tenants[${i}].clientSecret`));
     const certificate = tenant.certificate !== undefined;
     if (!secret && !certificate) {
@@ -44,6 +47,12 @@ export function crossCheck(raw: Record<string, unknown>, slots: SecretSlot[], pr
     const seen = clientIds.get(client.clientId);
     if (seen === undefined) clientIds.set(client.clientId, i);
     else problems.push({ path: `google.clients[${i}].clientId`, message: `duplicate Google client id (also google.clients[${seen}])` });
+  });
+
+  eachObject(raw.domains, (domain, i) => {
+    if (Array.isArray(domain.lookupMailboxes) && domain.lookupMailboxes.length === 0) {
+      problems.push({ path: `domains[${i}].lookupMailboxes`, message: 'lists no mailbox (leave it out to use attendees)' });
+    }
   });
 
   const domainNames = new Map<string, number>();

@@ -27,6 +27,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'METRICS_TOKEN', scope: 'global', field: 'metrics.token', kind: 'secret' },
   { name: 'SHUTDOWN_GRACE_MS', scope: 'global', field: 'shutdown.graceMs', kind: 'integer' },
   { name: 'GRAPH_AUTHORITY', scope: 'tenant', field: 'authority', kind: 'string' },
+  { name: 'GRAPH_CLOUD', scope: 'tenant', field: 'cloud', kind: 'string' },
+  { name: 'GRAPH_TENANT_ID', scope: 'tenant', field: 'tenantId', kind: 'string' },
   { name: 'GRAPH_ENDPOINT', scope: 'tenant', field: 'graphEndpoint', kind: 'string' },
   { name: 'GRAPH_CLIENT_ID', scope: 'tenant', field: 'clientId', kind: 'string' },
   { name: 'GRAPH_CLIENT_SECRET', scope: 'tenant', field: 'clientSecret', kind: 'secret' },
@@ -45,6 +47,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'RELAY_TRUSTED_PROXIES', scope: 'global', field: 'access.trustedProxies', kind: 'list' },
   { name: 'TOKEN_PREVIOUS_SIGNING_KEY', scope: 'global', field: 'tokens.previousSigningKey', kind: 'secret' },
   { name: 'GOOGLE_PREVIOUS_CLIENT_SECRET', scope: 'google', field: 'previousClientSecret', kind: 'secret' },
+  { name: 'GRAPH_LOOKUP_MAILBOXES', scope: 'domains', field: 'lookupMailboxes', kind: 'list' },
+  { name: 'CACHE_TTL_SECONDS', scope: 'global', field: 'cache.ttlSeconds', kind: 'integer' },
+  { name: 'CACHE_MAX_ENTRIES', scope: 'global', field: 'cache.maxEntries', kind: 'integer' },
+  { name: 'CACHE_MAX_BYTES', scope: 'global', field: 'cache.maxBytes', kind: 'integer' },
+  { name: 'REDIS_URL', scope: 'global', field: 'cache.redisUrl', kind: 'string' },
 ];
 
 /** Variable naming the YAML config file (`--config` on the command line wins over it). */

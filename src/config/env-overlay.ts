@@ -81,7 +81,9 @@ function overlayDomains(
     const entry: Record<string, unknown> = { name, tenant: ENV_TENANT_ID };
     for (const f of forms) {
       const v = value(f.name);
-      if (f.name !== 'RELAY_DOMAINS' && v !== undefined) entry[f.field] = v;
+      if (f.name !== 'RELAY_DOMAINS' && v !== undefined) {
+        entry[f.field] = f.setting.kind === 'list' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v;
+      }
     }
     // A YAML domain of the same name is replaced; a name repeated inside RELAY_DOMAINS is left for the duplicate check.
     const same = domains.findIndex(

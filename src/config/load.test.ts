@@ -154,7 +154,7 @@ describe('demo mode', () => {
     })();
     expect(error).toBeInstanceOf(ConfigError);
     const lines = (error as ConfigError).problems;
-    expect(lines).toContain('tenants[0].authority (GRAPH_AUTHORITY): is required');
+    expect(lines).toContain("tenants[0].authority (GRAPH_AUTHORITY): is required (or tenantId, to use the cloud's login host)");
     expect(lines).toContain(
       'tenants[0].clientSecret (GRAPH_CLIENT_SECRET): tenant "default" needs a client secret (clientSecret or clientSecretFile) or a certificate',
     );

@@ -1,12 +1,13 @@
 // loadConfig: YAML file, then environment on top, through the one schema; every problem in one ConfigError; frozen.
 import { readFileSync } from 'node:fs';
+import { cloudEndpoints } from './clouds.js';
 import { crossCheck } from './cross-checks.js';
 import { overlayEnv } from './env-overlay.js';
 import { ConfigError, formatProblem, problemsFromIssues, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
 import { edgeSettings, googleClient, withPreviousKey } from './assemble-edge.js';
 import { checkClientDomains } from './edge-checks.js';
-import { checkSecretForms, resolveSecrets, secretSlots } from './secrets.js';
+import { checkSecretForms, resolveSecrets, secretFilePaths, secretSlots } from './secrets.js';
 import { findConfigFile, readYamlConfig, type Env, type ReadFile } from './yaml-source.js';
 
 export { ConfigError } from './problems.js';
@@ -50,23 +51,28 @@ export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8'
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(problems.map((p) => formatProblem(p, labels)));
   }
-  return deepFreeze(assemble(parsed.data, secrets));
+  return deepFreeze(assemble(parsed.data, secrets, secretFilePaths(slots)));
 }
 
 /** The validated settings with secrets in place of their `...File` paths. */
-function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): RelayConfig {
+function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>, files: ReadonlyMap<string, string> = new Map()): RelayConfig {
   const secret = (path: string) => {
     const value = secrets.get(path);
     if (value === undefined) throw new Error(`internal: secret ${path} was validated but not resolved`);
     return value;
   };
   const tenants = data.tenants.map((t, i): ResolvedTenant => {
+    const endpoints = cloudEndpoints(t);
+    if (endpoints.authority === undefined || endpoints.graphEndpoint === undefined) throw new Error(`internal: tenants[${i}] endpoints were validated but not resolved`);
     const tenant: ResolvedTenant = {
       id: t.id,
-      authority: trimSlash(t.authority),
-      graphEndpoint: trimSlash(t.graphEndpoint),
+      authority: trimSlash(endpoints.authority),
+      graphEndpoint: trimSlash(endpoints.graphEndpoint),
       clientId: t.clientId,
     };
+    const secretFile = files.get(`tenants[${i}].clientSecret`);
+    const keyFile = files.get(`tenants[${i}].certificate.privateKey`);
+    if (secretFile || keyFile) tenant.secretFiles = { ...(secretFile && !t.certificate ? { clientSecret: secretFile } : {}), ...(keyFile ? { privateKey: keyFile } : {}) };
     if (t.certificate) {
       const { thumbprintSha256, x5c } = t.certificate;
       const privateKey = secret(`tenants[${i}].certificate.privateKey`);
@@ -90,6 +96,8 @@ function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>): Rel
     tenants,
     domains: data.domains.map((d) => ({ ...d })),
     graph: { ...data.graph },
+    graphScale: { ...data.graphScale },
+    cache: { ...data.cache },
     limits: { ...data.limits },
     log: { ...data.log },
     metrics: metricsSettings(data.metrics, secrets.get('metrics.token')),

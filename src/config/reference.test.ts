@@ -37,6 +37,8 @@ describe('relay.example.yaml', () => {
     expect(config.demo).toBe(false);
     expect(config.tenants.map((t) => t.id)).toEqual(['contoso', 'fabrikam']);
     expect(config.tenants[1]?.certificate?.privateKey).toContain('BEGIN PRIVATE KEY');
+    expect(config.tenants[0]).toMatchObject({ authority: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555', graphEndpoint: 'https://graph.microsoft.com' });
+    expect(config.domains[0]?.lookupMailboxes).toHaveLength(2);
     expect(config.domains.map((d) => [d.name, d.tenant, d.disclosure])).toEqual([
       ['contoso.com', 'contoso', 'freeBusy'],
       ['fabrikam.example', 'fabrikam', 'details'],

@@ -14,6 +14,7 @@ import {
   type TimeoutSettings,
   type TlsSettings,
 } from './edge-schema.js';
+import { CLOUD_NAMES } from './clouds.js';
 
 const httpsUrl = z
   .string()
@@ -57,10 +58,15 @@ export const certificateSchema = z
 export const tenantSchema = z
   .object({
     id: z.string().min(1).default('default').describe('name other settings use to refer to this tenant'),
-    authority: authorityUrl.describe('Entra authority, https://login.microsoftonline.com/<tenant id>'),
-    graphEndpoint: httpsUrl
-      .default('https://graph.microsoft.com')
-      .describe('Graph root URL (national clouds: https://graph.microsoft.us, ...)'),
+    cloud: z
+      .enum(CLOUD_NAMES)
+      .default('global')
+      .describe('Microsoft cloud whose Entra and Graph hosts are used: global, usGov, usGovDoD, china'),
+    tenantId: z.string().min(1).optional().describe('Entra tenant id or domain; with `cloud`, sets the authority'),
+    authority: authorityUrl
+      .optional()
+      .describe('Entra authority, https://login.microsoftonline.com/<tenant id>; default: the cloud\'s, from tenantId'),
+    graphEndpoint: httpsUrl.optional().describe('Graph root URL; default: the cloud\'s (global: https://graph.microsoft.com)'),
     clientId: z.string().min(1).describe('application (client) id of the Entra app'),
     ...secretFields('clientSecret', 'client secret of the Entra app'),
     certificate: certificateSchema.optional().describe('certificate credential, instead of a client secret'),
@@ -76,6 +82,10 @@ export const domainSchema = z
       .describe('email domain served, e.g. example.com (lower-cased)'),
     tenant: z.string().min(1).default('default').describe('id of the tenant whose mailboxes live in this domain'),
     lookupMailbox: z.string().email().optional().describe('mailbox put in the getSchedule URL; default: an attendee'),
+    lookupMailboxes: z
+      .array(z.string().email())
+      .optional()
+      .describe('several mailboxes for the getSchedule URL; calls spread over them (with lookupMailbox, it comes first)'),
     disclosure: z
       .enum(['freeBusy', 'details'])
       .default('freeBusy')
@@ -151,6 +161,33 @@ export const configSchema = z
       .strict()
       .default({ deadlineMs: 10_000, attemptTimeoutMs: 5_000, maxAttempts: 4, retryAfterCeilingMs: 5_000, chunkSize: 20 })
       .describe('calls to Microsoft Graph'),
+    graphScale: z
+      .object({
+        maxConcurrentPerMailbox: int(1, 4).default(4).describe('Graph calls in flight per URL mailbox (Graph allows 4); more wait'),
+        connectTimeoutMs: int(100, 60_000).default(3_000).describe('TCP+TLS connect limit to Graph and Entra, ms'),
+        breakerFailures: int(1, 1000).default(5).describe('consecutive failed Graph calls of a tenant that open its circuit breaker'),
+        breakerCooldownMs: int(100, 600_000).default(30_000).describe('while open, the tenant\'s lookups fail fast; then one trial call, ms'),
+        secretCheckMs: int(0, 3_600_000).default(1_000).describe('how often secret files are checked for rotation on use, ms (0: every use)'),
+      })
+      .strict()
+      .default({ maxConcurrentPerMailbox: 4, connectTimeoutMs: 3_000, breakerFailures: 5, breakerCooldownMs: 30_000, secretCheckMs: 1_000 })
+      .describe('Graph at scale: concurrency, connections, circuit breaker, secret rotation'),
+    cache: z
+      .object({
+        ttlSeconds: int(0, 3600).default(60).describe('lifetime of a cached free/busy answer, seconds (0: no cache, no single flight)'),
+        maxEntries: int(1, 10_000_000).default(50_000).describe('most mailbox+window answers kept in memory'),
+        maxBytes: int(1024, 4_294_967_296).default(67_108_864).describe('most bytes of cached answers kept in memory'),
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+          .optional()
+          .describe('shared cache for replicas (redis://host:6379/0); unset: in-memory cache per process'),
+        redisTimeoutMs: int(10, 10_000).default(250).describe('limit of one Redis command; slower counts as an outage, ms'),
+        singleFlight: z.boolean().default(true).describe('identical concurrent mailbox lookups share one Graph call (also with ttlSeconds 0)'),
+      })
+      .strict()
+      .default({ ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250, singleFlight: true })
+      .describe('free/busy cache, keyed by mailbox and UTC window'),
     limits: z
       .object({
         maxBodyBytes: int(1024, 10_485_760).default(1_048_576).describe('largest request body, bytes'),
@@ -217,11 +254,14 @@ export interface ResolvedTenant {
   clientId: string;
   clientSecret?: string;
   certificate?: { privateKey: string; thumbprintSha256: string; x5c?: string };
+  /** Files the secret (or the certificate key) was read from, re-read when they change. */
+  secretFiles?: { clientSecret?: string; privateKey?: string };
 }
 export interface ResolvedDomain {
   name: string;
   tenant: string;
   lookupMailbox?: string;
+  lookupMailboxes?: string[];
   disclosure: 'freeBusy' | 'details';
   basicAuth?: BasicAccount[];
 }
@@ -234,6 +274,9 @@ export interface RelayConfig {
   tenants: ResolvedTenant[];
   domains: ResolvedDomain[];
   graph: ParsedConfig['graph'];
+  /** Optional so configurations built before these settings existed (tests) keep working: defaults apply. */
+  graphScale?: ParsedConfig['graphScale'];
+  cache?: ParsedConfig['cache'];
   limits: ParsedConfig['limits'];
   log: ParsedConfig['log'];
   /** Optional so configurations built by hand (tests) need not spell them out; the loader always fills them. */

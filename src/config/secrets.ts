@@ -82,3 +82,13 @@ export function resolveSecrets(slots: SecretSlot[], readFile: ReadFile, problems
   }
   return values;
 }
+
+/** File paths of secrets given in their `...File` form, by inline path: rotation re-reads them. */
+export function secretFilePaths(slots: SecretSlot[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const slot of slots) {
+    const file = slot.holder[`${slot.key}File`];
+    if (typeof file === 'string' && file !== '' && !hasInline(slot)) out.set(slot.path, file);
+  }
+  return out;
+}

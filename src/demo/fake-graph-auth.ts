@@ -53,6 +53,8 @@ export class FakeAuthority {
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #now: () => number;
   readonly #lifetimeSeconds: number;
+  /** Protected headers of every client assertion received (x5t#S256, x5c...), for tests of certificate credentials. */
+  readonly assertionHeaders: Record<string, unknown>[] = [];
 
   constructor(tenants: FakeTenant[], now: () => number, lifetimeSeconds: number) {
     this.#tenants = new Map(tenants.map((t) => [t.tenantId.toLowerCase(), t]));
@@ -139,6 +141,7 @@ export class FakeAuthority {
     let header: Record<string, unknown>;
     try {
       header = decodeProtectedHeader(assertion) as Record<string, unknown>;
+      this.assertionHeaders.push(header);
     } catch {
       return bad(50027, 'Invalid JWT token. The token is not in a valid format.');
     }

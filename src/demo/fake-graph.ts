@@ -18,6 +18,10 @@ export interface FakeGraphOptions {
   tokenLifetimeSeconds?: number;
   /** Clock for token expiry and assertion checks (default Date.now). */
   now?: () => number;
+  /** Keep every request in `requests` (default true); a benchmark turns it off and reads the counters. */
+  record?: boolean;
+  /** How long an idle keep-alive connection stays open, ms (default Node's 5 s; Graph keeps them longer). */
+  keepAliveTimeoutMs?: number;
 }
 
 type Endpoint = Exclude<FaultPath, 'any'> | 'other';
@@ -43,6 +47,10 @@ export interface FakeGraph {
   readonly requests: RecordedRequest[];
   readonly tokenRequests: number;
   readonly scheduleRequests: number;
+  /** TLS connections accepted so far (keep-alive reuses them). */
+  readonly connections: number;
+  /** Protected headers of client assertions received (certificate credentials). */
+  readonly assertionHeaders: readonly Record<string, unknown>[];
   /** Answer getSchedule entries in reverse order, to prove callers match by scheduleId. */
   reverseResults: boolean;
   failNext(fault: Fault): void;
@@ -93,6 +101,8 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
   const authority = new FakeAuthority(options.tenants, now, options.tokenLifetimeSeconds ?? 3599);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
+  const record = options.record ?? true;
+  const counts: Record<Endpoint, number> = { metadata: 0, token: 0, getSchedule: 0, other: 0 };
   let base = '';
 
   async function applyFault(fault: Fault, endpoint: Endpoint, res: ServerResponse, crid: string | undefined): Promise<boolean> {
@@ -144,14 +154,17 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       }
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? '[redacted]' : String(v)]));
-    requests.push({ method: req.method ?? '', path: url.pathname, endpoint, headers, clientRequestId: crid, hasAuthorization: !!req.headers.authorization, body, at: now() });
+    counts[endpoint] += 1;
+    if (record) requests.push({ method: req.method ?? '', path: url.pathname, endpoint, headers, clientRequestId: crid, hasAuthorization: !!req.headers.authorization, body, at: now() });
 
     if (endpoint !== 'other') {
       const fault = faults.take(endpoint, endpoint === 'getSchedule' ? param : undefined);
       if (fault && (await applyFault(fault, endpoint, res, crid))) return;
     }
-    if (endpoint === 'metadata') return send(res, authority.metadata(base, param), crid);
-    if (endpoint === 'token') return send(res, await authority.token(base, param, form ?? new URLSearchParams()), crid);
+    // The Host the client asked for: a test routing a national cloud's host name here sees that host in the metadata.
+    const asked = req.headers.host ? `https://${req.headers.host}` : base;
+    if (endpoint === 'metadata') return send(res, authority.metadata(asked, param), crid);
+    if (endpoint === 'token') return send(res, await authority.token(asked, param, form ?? new URLSearchParams()), crid);
     if (endpoint === 'getSchedule') {
       const auth = authority.bearer(req.headers.authorization);
       if (!('tenant' in auth)) return send(res, { ...auth, headers: { 'www-authenticate': 'Bearer realm=""' } }, crid);
@@ -168,6 +181,11 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       else res.destroy();
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -181,11 +199,15 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     ca: tls.ca,
     requests,
     get tokenRequests() {
-      return requests.filter((r) => r.endpoint === 'token').length;
+      return counts.token;
     },
     get scheduleRequests() {
-      return requests.filter((r) => r.endpoint === 'getSchedule').length;
+      return counts.getSchedule;
     },
+    get connections() {
+      return connections;
+    },
+    assertionHeaders: authority.assertionHeaders,
     reverseResults: false,
     failNext: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),

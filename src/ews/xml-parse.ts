@@ -28,7 +28,8 @@ export class XmlRejected extends Error {
 
 /** Parses a whole document; throws XmlRejected for malformed XML, DTDs or limits exceeded. */
 export function parseXml(source: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  // No line/column tracking: it costs on every character, and fault texts do not quote positions.
+  const parser = new SaxesParser({ xmlns: true, position: false });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let count = 0;

@@ -7,8 +7,13 @@ const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// One non-global test first: most text (times, codes, digits, plain subjects) needs no change at all.
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
 /** Escapes text or attribute content and removes characters XML cannot carry. */
 export function escapeXml(value: string): string {
+  if (!NEEDS_WORK.test(value)) return value;
   return value.replace(FORBIDDEN, '').replace(/[&<>"']/g, (c) => TEXT_ESCAPES[c] ?? c);
 }
 

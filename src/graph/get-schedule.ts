@@ -3,7 +3,9 @@ import { setTimeout as timerDelay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
+import { CircuitBreaker } from './breaker.js';
 import { HttpFailure, createGraphHttp, type GraphHttp } from './http.js';
+import { MailboxLimiter, SlotAbortedError } from './mailbox-limiter.js';
 import { MAX_CONCURRENT_CALLS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes, type Piece } from './plan.js';
 import { decideRetry, parseRetryAfter, retryPolicyFrom, type AttemptFailure } from './retry.js';
 import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from './schedule-wire.js';
@@ -28,7 +30,12 @@ export interface GraphScheduleSourceOptions {
   dispatcher?: Dispatcher;
   /** Told about every Graph attempt, retry and token request (metrics, readiness). */
   observer?: GraphObserver;
+  /** Concurrency per URL mailbox, connect timeout, breaker, secret rotation (defaults: the schema's). */
+  scale?: Partial<GraphScale>;
 }
+
+export type GraphScale = NonNullable<RelayConfig['graphScale']>;
+export const DEFAULT_SCALE: GraphScale = { maxConcurrentPerMailbox: 4, connectTimeoutMs: 3_000, breakerFailures: 5, breakerCooldownMs: 30_000, secretCheckMs: 1_000 };
 
 export interface GraphScheduleSource extends ScheduleSource {
   close(): Promise<void>;
@@ -39,13 +46,14 @@ export interface GraphScheduleSource extends ScheduleSource {
 type CallOutcome =
   | { kind: 'ok'; results: Map<string, MailboxSchedule> }
   | { kind: 'url-user-not-found' }
-  | { kind: 'failed'; code: MailboxErrorCode; message: string };
+  | { kind: 'failed'; code: MailboxErrorCode; message: string; transient?: boolean };
 
 // Codes Graph uses when the user in the URL has no mailbox it can serve.
 const missingUserCodes = new Set(['ErrorInvalidUser', 'ResourceNotFound', 'MailboxNotEnabledForRESTAPI', 'ErrorItemNotFound']);
 
 const failed = (code: MailboxErrorCode, message: string): CallOutcome & { kind: 'failed' } => ({ kind: 'failed', code, message });
 const timedOut = () => failed('ErrorTimeoutExpired', 'the lookup deadline passed before Graph answered');
+const breakerOpen = () => failed('ErrorFreeBusyGenerationFailed', 'Graph keeps failing for this tenant; not asking again until the cool-down ends');
 
 export function createGraphScheduleSource(options: GraphScheduleSourceOptions): GraphScheduleSource {
   const { graph, logger } = options;
@@ -54,19 +62,74 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   const random = options.random ?? Math.random;
   const policy = retryPolicyFrom(graph);
   const tenants = new Map(options.tenants.map((t) => [t.id, t]));
+  const scale: GraphScale = { ...DEFAULT_SCALE, ...options.scale };
+  const limiter = new MailboxLimiter(scale.maxConcurrentPerMailbox);
+  const breakers = new Map(
+    options.tenants.map((t) => {
+      const log = logger.child({ tenant: t.id });
+      const breaker = new CircuitBreaker({ failures: scale.breakerFailures, cooldownMs: scale.breakerCooldownMs }, now, {
+        opened: ({ failures, until }) => {
+          log.warn({ event: 'graph.breaker_open', failures, until: new Date(until).toISOString() }, 'Graph keeps failing for this tenant: failing fast during the cool-down');
+          options.observer?.breaker?.({ tenant: t.id, state: 'open' });
+        },
+        closed: () => {
+          log.info({ event: 'graph.breaker_closed' }, 'Graph answers this tenant again: circuit closed');
+          options.observer?.breaker?.({ tenant: t.id, state: 'closed' });
+        },
+      });
+      return [t.id, breaker];
+    }),
+  );
+  let spread = 0;
   const ownsHttp = !options.http;
   const http =
     options.http ??
     createGraphHttp({
       allowedHosts: options.tenants.flatMap((t) => [new URL(t.authority).host, new URL(t.graphEndpoint).host]),
       extraCa: options.extraCa,
-      connectTimeoutMs: Math.min(graph.attemptTimeoutMs, 5_000),
+      connectTimeoutMs: Math.min(graph.attemptTimeoutMs, scale.connectTimeoutMs),
+      responseTimeoutMs: graph.attemptTimeoutMs,
       dispatcher: options.dispatcher,
     });
   const observer = options.observer ?? {};
   const tokens =
     options.tokenProvider ??
-    createMsalTokenProvider({ tenants: options.tenants, http, logger, requestTimeoutMs: graph.attemptTimeoutMs, ...(options.observer ? { observer: options.observer } : {}) });
+    createMsalTokenProvider({
+      tenants: options.tenants,
+      http,
+      logger,
+      requestTimeoutMs: graph.attemptTimeoutMs,
+      secretCheckMs: scale.secretCheckMs,
+      now,
+      ...(options.observer ? { observer: options.observer } : {}),
+    });
+
+  /** One Graph call as the breaker sees it: refused while open, and its outcome counted. */
+  async function guardedCall(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
+    const breaker = breakers.get(tenant.id);
+    if (breaker && !breaker.allow()) return breakerOpen();
+    const outcome = await callGraph(tenant, token, query, urlMailbox, schedules, piece, log);
+    if (outcome.kind === 'failed' && outcome.transient) breaker?.failure();
+    else breaker?.success();
+    return outcome;
+  }
+
+  /** A slot of the URL mailbox's concurrency, waiting no longer than the deadline. */
+  async function slot(urlMailbox: string, query: ScheduleQuery): Promise<(() => void) | undefined> {
+    const key = urlMailbox.toLowerCase();
+    const free = limiter.tryAcquire(key);
+    if (free) return free;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), Math.max(1, query.deadline - now()));
+    try {
+      return await limiter.acquire(key, query.signal ? AbortSignal.any([query.signal, stop.signal]) : stop.signal);
+    } catch (err) {
+      if (err instanceof SlotAbortedError) return undefined;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async function callGraph(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
     const url = `${tenant.graphEndpoint.replace(/\/+$/, '')}/v1.0/users/${encodeURIComponent(urlMailbox)}/calendar/getSchedule`;
@@ -75,11 +138,17 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     for (let attempts = 1; ; attempts++) {
       const remaining = query.deadline - now();
       if (remaining <= 0 || query.signal?.aborted) return timedOut();
-      const limit = Math.min(graph.attemptTimeoutMs, remaining);
+      const release = await slot(urlMailbox, query);
+      if (!release) return { ...timedOut(), transient: false };
+      const limit = Math.min(graph.attemptTimeoutMs, query.deadline - now());
+      if (limit <= 0) {
+        release();
+        return timedOut();
+      }
       let failure: AttemptFailure;
       const sent = now();
       try {
-        const res = await http.send(url, { method: 'POST', headers, body, timeoutMs: limit, signal: query.signal });
+        const res = await http.send(url, { method: 'POST', headers, body, timeoutMs: limit, signal: query.signal }).finally(release);
         const graphRequestId = res.headers['request-id'];
         observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: now() - sent });
         // Graph's request-id beside ours (the child logger's requestId): what Microsoft support asks for.
@@ -102,19 +171,22 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         log.warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
         // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
-        if (err.kind === 'aborted' || (err.kind === 'timeout' && limit < graph.attemptTimeoutMs)) return timedOut();
+        if (err.kind === 'aborted') return timedOut();
+        if (err.kind === 'timeout' && limit < graph.attemptTimeoutMs) return { ...timedOut(), transient: true };
         failure = err.kind === 'timeout' ? { kind: 'attempt-timeout' } : { kind: 'network' };
       }
       const decision = decideRetry(policy, failure, { attempts, now: now(), deadline: query.deadline, random });
       if (!decision.retry) {
-        if (decision.reason === 'deadline') return timedOut();
-        return failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
+        if (decision.reason === 'deadline') return { ...timedOut(), transient: true };
+        const outcome = failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
+        // A 4xx says something about this request; only outages and throttling count against the tenant.
+        return { ...outcome, transient: decision.reason === 'exhausted' };
       }
       observer.graphRetry?.({ tenant: tenant.id, reason: failure.kind === 'status' ? String(failure.status) : failure.kind, delayMs: decision.delayMs });
       try {
         await sleep(decision.delayMs, query.signal);
       } catch {
-        return timedOut();
+        return { ...timedOut(), transient: true };
       }
     }
   }
@@ -125,8 +197,8 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     const perMailbox = new Map<string, { piece: Piece; items: ScheduleItem[] }[]>();
     const workingHours = new Map<string, MailboxSchedule & { ok: true }>();
     let pending = [...mailboxes];
-    // The configured lookup mailbox first; then attendees, so one bad address never sinks the others.
-    const urlCandidates = uniqueMailboxes(query.lookupMailbox ? [query.lookupMailbox, ...mailboxes] : mailboxes);
+    // The configured lookup mailboxes first (least busy first); then attendees, so one bad address never sinks the others.
+    const urlCandidates = uniqueMailboxes([...lookupOrder(query), ...mailboxes]);
     for (const piece of pieces) {
       let done = false;
       while (!done && pending.length > 0) {
@@ -136,7 +208,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
           pending = [];
           break;
         }
-        const outcome = await callGraph(tenant, token, query, urlMailbox, pending, piece, log);
+        const outcome = await guardedCall(tenant, token, query, urlMailbox, pending, piece, log);
         if (outcome.kind === 'url-user-not-found') {
           urlCandidates.shift();
           const key = urlMailbox.toLowerCase();
@@ -177,13 +249,23 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     return out;
   }
 
+  /** Configured lookup mailboxes, fewest calls in flight first; ties rotate so calls spread evenly. */
+  function lookupOrder(query: ScheduleQuery): string[] {
+    const configured = uniqueMailboxes([...(query.lookupMailbox ? [query.lookupMailbox] : []), ...(query.lookupMailboxes ?? [])]);
+    if (configured.length < 2) return configured;
+    const start = spread++ % configured.length;
+    const rotated = [...configured.slice(start), ...configured.slice(0, start)];
+    const load = (m: string) => limiter.active(m.toLowerCase()) + limiter.waiting(m.toLowerCase());
+    return rotated.map((m, i) => ({ m, i, l: load(m) })).sort((a, b) => a.l - b.l || a.i - b.i).map((x) => x.m);
+  }
+
   async function tokenWithinDeadline(tenant: ResolvedTenant, query: ScheduleQuery): Promise<string | MailboxSchedule> {
-    const stop = new AbortController();
     // A real timer, not the injected sleep: tests skip backoff waits but the deadline must still bound MSAL.
-    const deadline = timerDelay(Math.max(0, query.deadline - now()), undefined, { signal: stop.signal }).then(
-      () => 'deadline' as const,
-      () => 'deadline' as const,
-    );
+    // Cleared, not aborted: an aborted timers/promises timer costs a DOMException with a stack on every lookup.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), Math.max(0, query.deadline - now()));
+    });
     try {
       const winner = await Promise.race([tokens.getToken(tenant.id), deadline]);
       if (winner === 'deadline') return { ok: false, code: 'ErrorTimeoutExpired', message: 'the lookup deadline passed while getting a Graph token' };
@@ -191,7 +273,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     } catch {
       return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'could not get a Graph token for this tenant' };
     } finally {
-      stop.abort();
+      clearTimeout(timer);
     }
   }
 
@@ -203,8 +285,13 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     if (query.mailboxes.length === 0) return [];
     const pieces = splitWindow(query.startUtc, query.endUtc);
     if (pieces.length === 0) return everyone({ ok: true, items: [] });
+    const breaker = breakers.get(tenant.id);
+    if (breaker?.state === 'open') return everyone({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: breakerOpen().message });
     const token = await tokenWithinDeadline(tenant, query);
-    if (typeof token !== 'string') return everyone(token);
+    if (typeof token !== 'string') {
+      if (token.ok === false && token.code === 'ErrorFreeBusyGenerationFailed') breaker?.failure();
+      return everyone(token);
+    }
     const chunks = chunk(uniqueMailboxes(query.mailboxes), Math.min(graph.chunkSize, 20));
     const maps = await mapLimit(chunks, MAX_CONCURRENT_CALLS, (mailboxes) => runChunk(tenant, token, query, mailboxes, pieces, log));
     const merged = new Map<string, MailboxSchedule>();

@@ -3,6 +3,8 @@
 /** How one Graph HTTP attempt ended: an HTTP status, or why there was none. */
 export type GraphCallResult = { status: number; retryAfterMs?: number | undefined } | { failure: 'timeout' | 'aborted' | 'network' | 'host-not-allowed' };
 
+export type CacheResult = 'hit' | 'miss' | 'joined' | 'store-error';
+
 export interface GraphObserver {
   /** One getSchedule attempt finished (any outcome), with its wall time. */
   graphCall?(event: { tenant: string; result: GraphCallResult; ms: number }): void;
@@ -10,8 +12,9 @@ export interface GraphObserver {
   graphRetry?(event: { tenant: string; reason: string; delayMs: number }): void;
   /** A token request finished; `fromCache` ones cost no network. */
   token?(event: { tenant: string; ok: boolean; fromCache: boolean; ms: number; expiresAt?: number | undefined; reason?: string | undefined }): void;
-  /** Hooks for the cache and circuit breaker of the scale-out work (issue 4): they call these when present. */
-  cache?(event: { result: 'hit' | 'miss' | 'stale' }): void;
+  /** The free/busy cache's answer for one mailbox lookup (joined: shared an identical lookup in flight). */
+  cache?(event: { result: CacheResult }): void;
+  /** The tenant's circuit breaker changed state. */
   breaker?(event: { tenant: string; state: 'closed' | 'half-open' | 'open' }): void;
 }
 

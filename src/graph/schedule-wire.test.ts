@@ -1,4 +1,5 @@
 // getSchedule request building and response checking, without a network.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildScheduleRequest, parseGraphError, parseGraphInstant, parseScheduleResponse } from './schedule-wire.js';
 
@@ -83,5 +84,24 @@ describe('parseGraphError', () => {
     expect(parseGraphError('{"error":{"code":"ErrorInvalidUser","message":"x"}}')).toEqual({ code: 'ErrorInvalidUser' });
     expect(parseGraphError('{"error":"invalid_client"}')).toBeUndefined();
     expect(parseGraphError('nope')).toBeUndefined();
+  });
+});
+
+describe('parseGraphInstant (hand-written for speed)', () => {
+  it('agrees with Date.parse on every valid UTC date-time and refuses malformed ones', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2200, 0, 1)), noInvalidDate: true }), fc.integer({ min: 0, max: 9_999_999 }), (d, ticks) => {
+        const base = d.toISOString().slice(0, 19);
+        const frac = String(ticks).padStart(7, '0');
+        expect(parseGraphInstant({ dateTime: `${base}.${frac}`, timeZone: 'UTC' })).toBe(Date.parse(`${base}Z`) + Math.floor(Number(`0.${frac}`) * 1000));
+        expect(parseGraphInstant({ dateTime: `${base}Z` })).toBe(Date.parse(`${base}Z`));
+      }),
+      { seed: 4, numRuns: 500 },
+    );
+    for (const bad of ['2026-13-01T00:00:00', '2026-02-30T00:00:00', '2026-12-01 00:00:00', '2026-12-01T24:00:00', '2026-12-01T00:00:00.', '2026-12-01T00:00:00.12x', '26-12-01T00:00:00', '2026-12-01T00:00']) {
+      expect(parseGraphInstant({ dateTime: bad, timeZone: 'UTC' }), bad).toBeNaN();
+    }
+    expect(parseGraphInstant({ dateTime: '2028-02-29T12:00:00', timeZone: 'Etc/UTC' })).toBe(Date.UTC(2028, 1, 29, 12));
+    expect(parseGraphInstant({ dateTime: '2026-12-01T00:00:00', timeZone: 'Pacific Standard Time' })).toBeNaN();
   });
 });

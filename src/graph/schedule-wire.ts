@@ -23,25 +23,58 @@ const utcZones = new Set(['utc', 'etc/utc', 'coordinated universal time', 'gmt',
 
 /** `2026-12-01T17:00:00.0000000` in UTC to epoch ms; NaN for anything else (other zones are never asked for). */
 export function parseGraphInstant(value: { dateTime: string; timeZone?: string | null }): number {
-  if (value.timeZone && !utcZones.has(value.timeZone.toLowerCase())) return NaN;
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z?$/.exec(value.dateTime);
-  if (!m?.[1]) return NaN;
-  const fraction = m[2] ? Math.floor(Number(`0${m[2]}`) * 1000) : 0;
-  return Date.parse(`${m[1]}Z`) + fraction;
+  const zone = value.timeZone;
+  if (zone && zone !== 'UTC' && !utcZones.has(zone.toLowerCase())) return NaN;
+  const s = value.dateTime;
+  // Read by character code: a dense 62-day answer holds ~70,000 of these, and regex + Date.parse dominated.
+  if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  let end = s.length;
+  if (s.charCodeAt(end - 1) === 90) end -= 1; // a trailing Z
+  let fraction = 0;
+  if (end > 19) {
+    if (s.charCodeAt(19) !== 46 || end === 20) return NaN;
+    const text = s.slice(20, end);
+    if (digits(text, 0, text.length) < 0) return NaN;
+    fraction = Math.floor(Number(`0.${text}`) * 1000);
+  }
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
+}
+
+/** The decimal number in s[from, from + count), or -1 if any of it is not a digit. */
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysIn(year: number, month: number): number {
+  if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
+  return MONTH_DAYS[month - 1] ?? 0;
 }
 
 const statuses: readonly GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
-const dateTimeTimeZone = z.object({ dateTime: z.string(), timeZone: z.string().nullish() });
 
-const scheduleItemSchema = z.object({
-  isPrivate: z.boolean().nullish(),
-  // A status Graph adds later reads as unknown rather than failing the whole mailbox.
-  status: z.string().nullish().transform((s): GraphStatus => (statuses as readonly string[]).includes(s ?? '') ? (s as GraphStatus) : 'unknown'),
-  subject: z.string().nullish(),
-  location: z.string().nullish(),
-  start: dateTimeTimeZone,
-  end: dateTimeTimeZone,
-});
+/** A scheduleItem as Graph sends it, after readItem's checks (a status Graph adds later reads as unknown). */
+interface RawItem {
+  isPrivate?: boolean | null;
+  status: GraphStatus;
+  subject?: string | null;
+  location?: string | null;
+  start: { dateTime: string; timeZone?: string | null };
+  end: { dateTime: string; timeZone?: string | null };
+}
 
 const offsetSchema = z.looseObject({ time: z.string(), dayOccurrence: z.number(), dayOfWeek: z.string(), month: z.number(), year: z.number() });
 const workingHoursSchema = z.object({
@@ -56,7 +89,9 @@ const workingHoursSchema = z.object({
 
 const scheduleInformationSchema = z.object({
   scheduleId: z.string(),
-  scheduleItems: z.array(scheduleItemSchema).nullish(),
+  // Items are checked by readItem below, by hand: tens of thousands of them in a dense answer made a zod
+  // schema per item the largest cost of a lookup.
+  scheduleItems: z.array(z.unknown()).nullish(),
   workingHours: workingHoursSchema.nullish(),
   error: z.object({ message: z.string().nullish(), responseCode: z.string().nullish() }).nullish(),
 });
@@ -78,7 +113,27 @@ export class ScheduleResponseError extends Error {
   override name = 'ScheduleResponseError';
 }
 
-function toItem(raw: z.infer<typeof scheduleItemSchema>): ScheduleItem {
+const isOptionalString = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const isDateTimeTimeZone = (v: unknown): v is RawItem['start'] =>
+  typeof v === 'object' && v !== null && typeof (v as { dateTime?: unknown }).dateTime === 'string' && isOptionalString((v as { timeZone?: unknown }).timeZone);
+
+/** One scheduleItem checked by hand (the RawItem shape); the message names the first bad field, never a value. */
+function readItem(raw: unknown, where: string): RawItem {
+  const bad = (field: string) => new ScheduleResponseError(`getSchedule response has an unexpected shape (at ${where}${field ? `.${field}` : ''})`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('');
+  const o = raw as Record<string, unknown>;
+  if (!(o.isPrivate === undefined || o.isPrivate === null || typeof o.isPrivate === 'boolean')) throw bad('isPrivate');
+  if (!isOptionalString(o.status)) throw bad('status');
+  if (!isOptionalString(o.subject)) throw bad('subject');
+  if (!isOptionalString(o.location)) throw bad('location');
+  if (!isDateTimeTimeZone(o.start)) throw bad('start');
+  if (!isDateTimeTimeZone(o.end)) throw bad('end');
+  // The parsed JSON is ours: the status is normalised in place rather than copying every item.
+  o.status = typeof o.status === 'string' && (statuses as readonly string[]).includes(o.status) ? o.status : 'unknown';
+  return o as unknown as RawItem;
+}
+
+function toItem(raw: RawItem): ScheduleItem {
   const start = parseGraphInstant(raw.start);
   const end = parseGraphInstant(raw.end);
   if (Number.isNaN(start) || Number.isNaN(end)) throw new ScheduleResponseError('schedule item time is not a UTC date-time');
@@ -88,7 +143,7 @@ function toItem(raw: z.infer<typeof scheduleItemSchema>): ScheduleItem {
   return item;
 }
 
-function toSchedule(info: z.infer<typeof scheduleInformationSchema>): MailboxSchedule {
+function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: number): MailboxSchedule {
   if (info.error) {
     const { responseCode, message } = info.error;
     if (responseCode === '5009' || /unable to resolve/i.test(message ?? '')) {
@@ -96,7 +151,7 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>): MailboxSch
     }
     return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
   }
-  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map(toItem) };
+  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, `value.${index}.scheduleItems.${j}`))) };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
 }
@@ -112,12 +167,51 @@ export function parseScheduleResponse(body: string): Map<string, MailboxSchedule
   } catch {
     throw new ScheduleResponseError('getSchedule response is not JSON');
   }
+  const fast = checkResponse(json);
+  if (fast) {
+    const out = new Map<string, MailboxSchedule>();
+    fast.forEach((info, i) => out.set(info.scheduleId.toLowerCase(), toSchedule(info, i)));
+    return out;
+  }
+  // Not the usual shape: zod says precisely what is wrong (or accepts what the quick check was too strict for).
   const parsed = responseSchema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
     throw new ScheduleResponseError(`getSchedule response has an unexpected shape (at ${where || 'top level'})`);
   }
   const out = new Map<string, MailboxSchedule>();
-  for (const info of parsed.data.value) out.set(info.scheduleId.toLowerCase(), toSchedule(info));
+  parsed.data.value.forEach((info, i) => out.set(info.scheduleId.toLowerCase(), toSchedule(info, i)));
   return out;
+}
+
+type Info = z.infer<typeof scheduleInformationSchema>;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAbsent = (v: unknown) => v === undefined || v === null;
+const isOffset = (v: unknown) =>
+  isAbsent(v) ||
+  (isObject(v) && typeof v.time === 'string' && typeof v.dayOccurrence === 'number' && typeof v.dayOfWeek === 'string' && typeof v.month === 'number' && typeof v.year === 'number');
+
+function isWorkingHours(v: unknown): boolean {
+  if (isAbsent(v)) return true;
+  if (!isObject(v) || !Array.isArray(v.daysOfWeek) || !v.daysOfWeek.every((d) => typeof d === 'string')) return false;
+  if (typeof v.startTime !== 'string' || typeof v.endTime !== 'string' || !isObject(v.timeZone)) return false;
+  const tz = v.timeZone;
+  if (typeof tz.bias === 'number' && isOffset(tz.standardOffset) && isOffset(tz.daylightOffset)) return true;
+  return typeof tz.name === 'string';
+}
+
+/**
+ * The same rules as responseSchema, checked by hand for the common case (zod costs more than the rest of a
+ * small lookup's Graph handling); undefined means "ask zod", which then names the problem.
+ */
+function checkResponse(json: unknown): Info[] | undefined {
+  if (!isObject(json) || !Array.isArray(json.value)) return undefined;
+  for (const info of json.value as unknown[]) {
+    if (!isObject(info) || typeof info.scheduleId !== 'string') return undefined;
+    if (!isAbsent(info.scheduleItems) && !Array.isArray(info.scheduleItems)) return undefined;
+    if (!isWorkingHours(info.workingHours)) return undefined;
+    const e = info.error;
+    if (!isAbsent(e) && !(isObject(e) && (isAbsent(e.message) || typeof e.message === 'string') && (isAbsent(e.responseCode) || typeof e.responseCode === 'string'))) return undefined;
+  }
+  return json.value as Info[];
 }

@@ -1,4 +1,5 @@
 // App-only Graph tokens: one MSAL ConfidentialClientApplication per tenant, its cache reused, cold starts coalesced.
+import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import type { Logger } from 'pino';
 import type { ResolvedTenant } from '../config/schema.js';
@@ -30,6 +31,11 @@ export interface MsalTokenProviderOptions {
   /** Limit of each request MSAL makes (metadata, token), ms. */
   requestTimeoutMs: number;
   observer?: GraphObserver;
+  /** Secret files are re-read on use at most this often, ms (0: every use). Default 1000. */
+  secretCheckMs?: number;
+  now?: () => number;
+  /** Reads a secret file (default fs.readFileSync as UTF-8). */
+  readFile?: (path: string) => string;
 }
 
 export function graphScope(graphEndpoint: string): string {
@@ -73,11 +79,60 @@ function describe(err: unknown): string {
   return typeof e.name === 'string' ? e.name : 'unknown error';
 }
 
+/** The tenant as of its secret files' current content; undefined when a file cannot be read (keep the old one). */
+function withFileSecrets(tenant: ResolvedTenant, readFile: (path: string) => string): ResolvedTenant | undefined {
+  const files = tenant.secretFiles;
+  if (!files) return tenant;
+  try {
+    // Same trimming as the loader: one trailing newline, as `echo` and secret stores add.
+    const read = (path: string) => readFile(path).replace(/\r?\n$/, '');
+    const next: ResolvedTenant = { ...tenant };
+    if (files.clientSecret) next.clientSecret = read(files.clientSecret);
+    if (files.privateKey && tenant.certificate) next.certificate = { ...tenant.certificate, privateKey: read(files.privateKey) };
+    return (next.clientSecret ?? next.certificate?.privateKey) ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const credentialOf = (t: ResolvedTenant) => `${t.clientSecret ?? ''}\u0000${t.certificate?.privateKey ?? ''}`;
+
 export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider {
   const byId = new Map(options.tenants.map((t) => [t.id, t]));
   const apps = new Map<string, ConfidentialClientApplication>();
+  const now = options.now ?? Date.now;
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const checkEvery = options.secretCheckMs ?? 1_000;
+  const checkedAt = new Map<string, number>();
+
+  /**
+   * Rotation without restart: a tenant whose secret came from a file is re-read at most every `checkEvery` ms on
+   * use; a changed credential replaces the MSAL client (and with it the token cache, so the next token is
+   * fetched with the new credential). A file briefly missing or empty mid-rotation keeps the current client.
+   */
+  function refresh(tenant: ResolvedTenant): ResolvedTenant {
+    if (!tenant.secretFiles) return tenant;
+    const last = checkedAt.get(tenant.id);
+    if (last !== undefined && now() - last < checkEvery) return byId.get(tenant.id) ?? tenant;
+    checkedAt.set(tenant.id, now());
+    const next = withFileSecrets(tenant, readFile);
+    if (!next) {
+      options.logger.warn({ tenant: tenant.id }, 'secret file unreadable or empty; keeping the current credential');
+      return tenant;
+    }
+    if (credentialOf(next) !== credentialOf(tenant)) {
+      byId.set(tenant.id, next);
+      apps.delete(tenant.id);
+      ready.delete(tenant.id);
+      options.logger.info({ event: 'graph.secret_rotated', tenant: tenant.id }, 'secret file changed: Entra client rebuilt with the new credential');
+    }
+    return next;
+  }
   // MSAL does not coalesce concurrent cold-cache calls; without this each chunk would fetch its own token.
   const inFlight = new Map<string, Promise<string>>();
+  // MSAL's own cache lookup costs about as much as the rest of a lookup; a token is reused here until 5 minutes
+  // before it expires (MSAL refreshes in the same window), then MSAL is asked again.
+  const ready = new Map<string, { token: string; refreshAt: number }>();
 
   function app(tenant: ResolvedTenant): ConfidentialClientApplication {
     let cca = apps.get(tenant.id);
@@ -94,6 +149,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       const result = await app(tenant).acquireTokenByClientCredential({ scopes: [graphScope(tenant.graphEndpoint)] });
       if (!result?.accessToken) throw new Error('empty token response');
       options.observer?.token?.({ tenant: tenant.id, ok: true, fromCache: result.fromCache, ms: Date.now() - started, expiresAt: result.expiresOn?.getTime() });
+      if (result.expiresOn) ready.set(tenant.id, { token: result.accessToken, refreshAt: result.expiresOn.getTime() - 300_000 });
       return result.accessToken;
     } catch (err) {
       const reason = describe(err);
@@ -105,8 +161,11 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
 
   return {
     getToken(tenantId) {
-      const tenant = byId.get(tenantId);
+      const known = byId.get(tenantId);
+      const tenant = known && refresh(known);
       if (!tenant) return Promise.reject(new TokenError(tenantId, `tenant ${tenantId} is not configured`));
+      const fresh = ready.get(tenantId);
+      if (fresh && Date.now() < fresh.refreshAt) return Promise.resolve(fresh.token);
       let pending = inFlight.get(tenantId);
       if (!pending) {
         pending = acquire(tenant).finally(() => inFlight.delete(tenantId));

@@ -68,6 +68,10 @@ export interface ScheduleQuery {
   endUtc: number;
   /** Mailbox to put in the URL; when absent the source picks an attendee of each chunk. */
   lookupMailbox?: string;
+  /** More mailboxes for the URL: calls spread over these (and lookupMailbox), least busy first. */
+  lookupMailboxes?: string[];
+  /** False when the domain discloses free/busy only: subjects and locations need not be kept (the cache drops them). */
+  withDetails?: boolean;
   /** Absolute deadline (epoch ms, by the injected clock) after which no more Graph calls start. */
   deadline: number;
   /** Correlation id, sent to Graph as client-request-id. */

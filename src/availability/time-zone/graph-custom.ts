@@ -66,7 +66,14 @@ export function serializableForGraphZone(zone: GraphWorkingHours['timeZone'], ye
   }
   const name = zone.name?.trim() ?? '';
   if (name === '') return undefined;
+  // Every mailbox of every lookup names its zone; deriving the rules scans a year of ICU offsets, so remember them.
+  const key = `${name}\u0000${year}`;
+  if (namedZones.has(key)) return namedZones.get(key);
   const fromWindows = serializableFromWindowsId(name, year);
-  if (fromWindows) return fromWindows;
-  return isKnownIanaZone(name) ? serializableFromIana(name, year) : undefined;
+  const found = fromWindows ?? (isKnownIanaZone(name) ? serializableFromIana(name, year) : undefined);
+  if (namedZones.size >= 2048) namedZones.clear();
+  namedZones.set(key, found && Object.freeze(found));
+  return found;
 }
+
+const namedZones = new Map<string, SerializableTimeZone | undefined>();

@@ -1,0 +1,149 @@
+// A ScheduleSource decorator: single flight for identical concurrent lookups, then a cache of Graph's answers.
+import type { Logger } from 'pino';
+import type { MailboxSchedule, ScheduleQuery, ScheduleSource } from '../graph/types.js';
+import type { GraphObserver } from '../graph/observer.js';
+import type { CacheStore } from './store.js';
+
+export interface CachingSourceOptions {
+  /** 0: nothing is stored (single flight alone). */
+  ttlMs: number;
+  /** Identical concurrent mailbox lookups share one Graph call. */
+  singleFlight: boolean;
+  /** Absent: no cache, only single flight. */
+  store?: CacheStore;
+  logger: Logger;
+  /** Told each mailbox lookup's cache result (metrics). */
+  observer?: Pick<GraphObserver, 'cache'>;
+}
+
+/** Counters the metrics endpoint can expose; read them, never reset. */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Mailbox lookups that joined one already in flight. */
+  joined: number;
+  /** Calls made to the wrapped source (Graph). */
+  sourceCalls: number;
+  /** Store reads or writes that failed (Redis down): the lookup went on without the cache. */
+  storeErrors: number;
+}
+
+export interface CachingSource extends ScheduleSource {
+  readonly stats: CacheStats;
+  close(): Promise<void>;
+}
+
+/**
+ * What is cached is the normalised schedule of one mailbox over one UTC window: the same answer serves any
+ * time zone, view or merged interval, which are computed from the items later. Only successful answers are
+ * kept; an error is asked again next time.
+ */
+export function cacheKey(query: Pick<ScheduleQuery, 'tenant' | 'startUtc' | 'endUtc' | 'withDetails'>, mailbox: string): string {
+  return `fb:v1:${query.tenant}:${query.withDetails === false ? 'fb' : 'd'}:${query.startUtc}:${query.endUtc}:${mailbox.toLowerCase()}`;
+}
+
+/** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */
+function forStorage(schedule: MailboxSchedule, withDetails: boolean | undefined): MailboxSchedule {
+  if (withDetails !== false || !schedule.ok) return schedule;
+  const items = schedule.items.map(({ subject: _s, location: _l, ...rest }) => rest);
+  return schedule.workingHours ? { ok: true, items, workingHours: schedule.workingHours } : { ok: true, items };
+}
+
+export function createCachingSource(inner: ScheduleSource & { close?(): Promise<void> }, options: CachingSourceOptions): CachingSource {
+  const stats: CacheStats = { hits: 0, misses: 0, joined: 0, sourceCalls: 0, storeErrors: 0 };
+  const inFlight = new Map<string, Promise<MailboxSchedule>>();
+  const store = options.ttlMs > 0 ? options.store : undefined;
+
+  function storeFailed(op: 'get' | 'set', err: unknown): void {
+    stats.storeErrors += 1;
+    options.observer?.cache?.({ result: 'store-error' });
+    const reason = (err as { code?: unknown; name?: unknown }).code ?? (err as Error).name;
+    options.logger.warn({ event: 'cache.store_error', op, store: store?.kind, reason: String(reason), storeErrors: stats.storeErrors }, 'cache unavailable; answering from Graph');
+  }
+
+  async function read(keys: string[]): Promise<(string | undefined)[]> {
+    if (!store || keys.length === 0) return keys.map(() => undefined);
+    try {
+      return await store.get(keys);
+    } catch (err) {
+      storeFailed('get', err);
+      return keys.map(() => undefined);
+    }
+  }
+
+  function write(entries: { key: string; value: string }[]): void {
+    if (!store || entries.length === 0) return;
+    // Not awaited: the answer does not wait for the cache, and a failed write only costs a later Graph call.
+    store.set(entries, options.ttlMs).catch((err: unknown) => storeFailed('set', err));
+  }
+
+  async function getSchedules(query: ScheduleQuery): Promise<MailboxSchedule[]> {
+    const keys = query.mailboxes.map((m) => cacheKey(query, m));
+    const answers = new Map<string, Promise<MailboxSchedule> | MailboxSchedule>();
+    const joinable = (key: string) => options.singleFlight && inFlight.get(key);
+
+    const toRead: string[] = [];
+    for (const key of new Set(keys)) {
+      const running = joinable(key);
+      if (running) {
+        stats.joined += 1;
+        options.observer?.cache?.({ result: 'joined' });
+        answers.set(key, running);
+      } else toRead.push(key);
+    }
+    const cached = await read(toRead);
+    const missing: { key: string; mailbox: string }[] = [];
+    toRead.forEach((key, i) => {
+      const value = cached[i];
+      if (value !== undefined) {
+        stats.hits += 1;
+        options.observer?.cache?.({ result: 'hit' });
+        answers.set(key, JSON.parse(value) as MailboxSchedule);
+        return;
+      }
+      // Someone may have started the same lookup while the store was read.
+      const running = joinable(key);
+      if (running) {
+        stats.joined += 1;
+        options.observer?.cache?.({ result: 'joined' });
+        answers.set(key, running);
+        return;
+      }
+      stats.misses += 1;
+      options.observer?.cache?.({ result: 'miss' });
+      missing.push({ key, mailbox: query.mailboxes[keys.indexOf(key)]! });
+    });
+
+    if (missing.length > 0) {
+      stats.sourceCalls += 1;
+      const call = inner.getSchedules({ ...query, mailboxes: missing.map((m) => m.mailbox) });
+      const toStore: { key: string; value: string }[] = [];
+      missing.forEach(({ key }, i) => {
+        const one = call.then((results) => results[i] ?? { ok: false as const, code: 'ErrorFreeBusyGenerationFailed' as const, message: 'no result for this mailbox' });
+        answers.set(key, one);
+        if (options.singleFlight) {
+          inFlight.set(key, one);
+          void one.finally(() => {
+            if (inFlight.get(key) === one) inFlight.delete(key);
+          }).catch(() => undefined);
+        }
+      });
+      const results = await call;
+      missing.forEach(({ key }, i) => {
+        const r = results[i];
+        if (r?.ok) toStore.push({ key, value: JSON.stringify(forStorage(r, query.withDetails)) });
+      });
+      write(toStore);
+    }
+    return Promise.all(keys.map((key) => answers.get(key)!));
+  }
+
+  return {
+    stats,
+    getSchedules,
+    close: async () => {
+      await store?.close();
+      await inner.close?.();
+    },
+  };
+}

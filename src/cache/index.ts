@@ -1,0 +1,36 @@
+// Builds the cache layer the configuration asks for: none, single flight alone, in-memory, or Redis.
+import type { GraphObserver } from '../graph/observer.js';
+import type { Logger } from 'pino';
+import type { RelayConfig } from '../config/schema.js';
+import type { ScheduleSource } from '../graph/types.js';
+import { createCachingSource, type CachingSource } from './caching-source.js';
+import { createMemoryStore } from './memory-store.js';
+import type { CacheStore } from './store.js';
+
+export { createCachingSource, cacheKey, type CacheStats, type CachingSource } from './caching-source.js';
+export { createMemoryStore } from './memory-store.js';
+export type { CacheStore } from './store.js';
+
+export type CacheConfig = NonNullable<RelayConfig['cache']>;
+export const DEFAULT_CACHE: CacheConfig = { ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250, singleFlight: true };
+
+/** The source as lookups should see it; the inner source itself when both the cache and single flight are off. */
+export async function withCache(
+  inner: ScheduleSource & { close?(): Promise<void> },
+  config: CacheConfig | undefined,
+  logger: Logger,
+  now?: () => number,
+  observer?: Pick<GraphObserver, 'cache'>,
+): Promise<ScheduleSource & { close?(): Promise<void>; stats?: CachingSource['stats'] }> {
+  const c = config ?? DEFAULT_CACHE;
+  if (c.ttlSeconds === 0 && !c.singleFlight) return inner;
+  let store: CacheStore | undefined;
+  if (c.ttlSeconds > 0) {
+    // ioredis is loaded only when Redis is configured.
+    store = c.redisUrl
+      ? (await import('./redis-store.js')).createRedisStore({ url: c.redisUrl, commandTimeoutMs: c.redisTimeoutMs, logger })
+      : createMemoryStore({ maxEntries: c.maxEntries, maxBytes: c.maxBytes, ...(now ? { now } : {}) });
+  }
+  logger.info({ event: 'cache.configured', store: store?.kind ?? 'none', ttlSeconds: c.ttlSeconds, singleFlight: c.singleFlight }, 'free/busy cache');
+  return createCachingSource(inner, { ttlMs: c.ttlSeconds * 1000, singleFlight: c.singleFlight, ...(store ? { store } : {}), ...(observer ? { observer } : {}), logger });
+}
