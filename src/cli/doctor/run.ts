@@ -94,7 +94,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       done(tls.every((c) => c.status !== 'fail'));
       checks.push(...tls);
     } else if (relay && !o.url) {
-      checks.push({ id: 'tls', title: 'HTTPS', status: 'skip', detail: `Demo mode: the relay answers on ${url.origin} without TLS; Google needs HTTPS on port 443.`, fix: 'For real use, put the relay behind HTTPS and set server.publicUrl.' });
+      checks.push({ id: 'tls', title: 'HTTPS', status: 'skip', detail: `Demo mode: the relay answers on ${url.origin} without TLS; Google needs HTTPS on port 443.`, fix: 'For real use, give the relay its certificate (TLS_CERT_FILE, TLS_KEY_FILE) or put it behind an HTTPS proxy, and set server.publicUrl.' });
     } else {
       checks.push({ id: 'tls', title: 'HTTPS', status: 'fail', detail: `${url.origin} is not HTTPS.`, fix: 'Google only calls https:// URLs: serve the relay behind a TLS front and give Google that URL.', google: GOOGLE_MESSAGES.communication });
     }
