@@ -1,7 +1,7 @@
 // The source address allow-list: Google's ranges by default, loopback always, X-Forwarded-For only via trusted proxies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
-import { SourceAccess, normalizeAddress } from '../src/http/source-access.js';
+import { SourceAccess, VERDICTS_KEPT, normalizeAddress } from '../src/http/source-access.js';
 import { makeTestApp, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 
@@ -57,6 +57,16 @@ describe('source allow-list', () => {
     expect((await call(demo, '203.0.113.9')).statusCode).toBe(401);
     const off = new SourceAccess({ ...EDGE_DEFAULTS.access, allowList: 'off' }, false);
     expect(off.allows('203.0.113.9')).toBe(true);
+  });
+
+  it('gives the same verdicts from its memory, also after more distinct addresses than it keeps', () => {
+    const access = new SourceAccess({ ...EDGE_DEFAULTS.access, trustedProxies: ['10.0.0.0/8'] }, true);
+    const ask = () => [access.allows('74.125.88.1'), access.allows('203.0.113.9'), access.allows('::1'), access.clientAddress('10.0.0.1', '203.0.113.9, 10.2.3.4')];
+    const expected = [true, false, true, '203.0.113.9'];
+    expect(ask()).toEqual(expected);
+    expect(ask()).toEqual(expected);
+    for (let i = 0; i <= VERDICTS_KEPT; i++) expect(access.allows(`198.51.${i >> 8}.${i & 255}`)).toBe(false);
+    expect(ask()).toEqual(expected);
   });
 
   it('normalises IPv4-mapped IPv6 addresses', () => {

@@ -28,19 +28,40 @@ function contains(list: BlockList, address: string): boolean {
   return list.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** Most verdicts remembered per list; past it the memory starts over (X-Forwarded-For text is the client's). */
+export const VERDICTS_KEPT = 4096;
+
+/**
+ * `contains` remembered per address: BlockList.check builds a SocketAddress per call (seen in the profile
+ * under load), and a relay sees few distinct peers. The lists never change after start, so a verdict holds.
+ */
+function memoContains(list: BlockList): (address: string) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (address) => {
+    let verdict = verdicts.get(address);
+    if (verdict === undefined) {
+      verdict = contains(list, address);
+      if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+      verdicts.set(address, verdict);
+    }
+    return verdict;
+  };
+}
+
 const LOOPBACK = blockListOf(['127.0.0.0/8', '::1']);
+const isLoopback = memoContains(LOOPBACK);
 
 export class SourceAccess {
-  private readonly allowed: BlockList;
-  private readonly trusted: BlockList;
+  private readonly allowed: (address: string) => boolean;
+  private readonly trusted: (address: string) => boolean;
 
   constructor(
     settings: AccessSettings,
     /** Whether the allow-list is enforced (settings.allowList resolved against demo mode). */
     readonly enforced: boolean,
   ) {
-    this.allowed = blockListOf(settings.allowedSources);
-    this.trusted = blockListOf(settings.trustedProxies);
+    this.allowed = memoContains(blockListOf(settings.allowedSources));
+    this.trusted = memoContains(blockListOf(settings.trustedProxies));
   }
 
   /**
@@ -49,20 +70,20 @@ export class SourceAccess {
    */
   clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined): string {
     let address = normalizeAddress(peer ?? '');
-    if (!contains(this.trusted, address) || forwardedFor === undefined) return address;
+    if (!this.trusted(address) || forwardedFor === undefined) return address;
     const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map(normalizeAddress);
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = hops[i]!;
       if (isIP(hop) === 0) return address;
       address = hop;
-      if (!contains(this.trusted, hop)) return hop;
+      if (!this.trusted(hop)) return hop;
     }
     return address;
   }
 
   allows(address: string): boolean {
     if (!this.enforced) return true;
-    return contains(LOOPBACK, address) || contains(this.allowed, address);
+    return isLoopback(address) || this.allowed(address);
   }
 }
 
