@@ -1,7 +1,7 @@
 // The logger never writes what a client sent as secrets: Authorization headers, query strings, raw packets.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, flatLineLogger } from './logger.js';
 
 const SECRET = 'c2VjcmV0LXBhc3N3b3JkLTEyMzQ';
 
@@ -32,5 +32,18 @@ describe('createLogger', () => {
     expect(text()).toContain('"url":"/token?[redacted]"');
     expect(text()).toContain('"url":"[other path]"');
     expect(text()).not.toContain(SECRET);
+  });
+
+  it('writes flat lines through flatLineLogger exactly as the logger does, and still redacts the secret names', () => {
+    const { logger, text } = capture();
+    const flat = flatLineLogger(logger.child({ requestId: 'r1' }));
+    const line = { event: 'ews.lookup', clientId: 'google', operation: 'GetUserAvailabilityRequest', mailboxes: 3, domains: ['example.com', 'other'], results: { ok: 2, ErrorMailRecipientNotFound: 1 }, ms: 4 };
+    logger.child({ requestId: 'r1' }).info(line, 'EWS request answered');
+    flat.info(line, 'EWS request answered');
+    const [viaRoot, viaFlat] = text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect({ ...viaFlat, time: 0 }).toEqual({ ...viaRoot, time: 0 });
+    flat.info({ event: 'x', subject: SECRET, location: SECRET, password: SECRET, clientSecret: SECRET, access_token: SECRET, authorization: SECRET }, 'secrets');
+    expect(text()).not.toContain(SECRET);
+    expect(text()).toContain('"subject":"[redacted]"');
   });
 });

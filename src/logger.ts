@@ -28,6 +28,19 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
+/** The field names REDACT_PATHS end in: redacted wherever they are a line's own (top-level) field. */
+export const FLAT_REDACT_PATHS = [...new Set(REDACT_PATHS.map((path) => path.slice(path.lastIndexOf('.') + 1)))];
+
+/**
+ * A child for lines the relay writes many times a second from its own flat fields (strings, numbers, arrays of
+ * strings, counts by fixed code). pino runs a wildcard redaction path (`*.subject`) over every field of every
+ * line, primitives included (~0.15 ms a line in the profile); these lines have no nested objects for a wildcard
+ * to find, so here the same names are redacted as top-level fields only, which pino does without that work.
+ */
+export function flatLineLogger<L extends { child(bindings: object, options: { redact: { paths: string[]; censor: string } }): L }>(logger: L): L {
+  return logger.child({}, { redact: { paths: FLAT_REDACT_PATHS, censor: '[redacted]' } });
+}
+
 /** Paths the relay serves; any other path is the client's free text and is not logged. */
 const LOGGED_PATHS = new Set(['/', '/token', '/EWS/Exchange.asmx', '/health-check']);
 

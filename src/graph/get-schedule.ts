@@ -3,6 +3,7 @@ import { setTimeout as timerDelay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
+import { flatLineLogger } from '../logger.js';
 import { CircuitBreaker } from './breaker.js';
 import { HttpFailure, createGraphHttp, type GraphHttp } from './http.js';
 import { MailboxLimiter, SlotAbortedError } from './mailbox-limiter.js';
@@ -57,6 +58,8 @@ const breakerOpen = () => failed('ErrorFreeBusyGenerationFailed', 'Graph keeps f
 
 export function createGraphScheduleSource(options: GraphScheduleSourceOptions): GraphScheduleSource {
   const { graph, logger } = options;
+  // The per-call line: the query's child logger's fields (requestId, tenant) written as its own flat fields.
+  const callLog = flatLineLogger(logger);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => timerDelay(ms, undefined, { signal }));
   const random = options.random ?? Math.random;
@@ -152,7 +155,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         const graphRequestId = res.headers['request-id'];
         observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: now() - sent });
         // Graph's request-id beside ours (the child logger's requestId): what Microsoft support asks for.
-        log.info({ event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: now() - sent }, 'getSchedule answered');
+        callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: now() - sent }, 'getSchedule answered');
         if (res.status === 200) {
           try {
             return { kind: 'ok', results: parseScheduleResponse(res.body) };

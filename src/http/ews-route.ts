@@ -8,6 +8,7 @@ import type { RelayMetrics } from '../observability/metrics.js';
 import { EDGE_ERRORS, type EwsFaultCode } from '../errors.js';
 import type { ScheduleSource } from '../graph/types.js';
 import type { ConcurrencyGate, RateLimits } from './edge-limits.js';
+import { flatLineLogger } from '../logger.js';
 import { ewsAuthenticator } from './ews-auth.js';
 
 export interface EwsRouteOptions {
@@ -76,6 +77,8 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
   app.addContentTypeParser('*', (_req, _payload, done) => done(new EwsEdgeError(415, 'not_xml')));
   const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients, basicFailures: opts.limits.basicFailures });
   const backOffMs = opts.gate.settings.backOffMs;
+  // The audit line: request.log's requestId binding written as a flat field of its own (same JSON line).
+  const auditLog = flatLineLogger(app.log);
 
   const perAddress = async (request: FastifyRequest) => {
     const verdict = await opts.limits.ewsPerAddress(request, request.clientAddress || request.ip);
@@ -137,8 +140,8 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
             { ...opts.deps, source: timed.source },
           );
           opts.metrics?.lookup({ ...answer.audit, seconds: (opts.now() - started) / 1000 });
-          request.log.info(
-            { event: 'ews.lookup', clientId: caller.clientId, auth: caller.method, ...answer.audit, graphMs: timed.elapsed(), ms: opts.now() - started },
+          auditLog.info(
+            { requestId: request.id, event: 'ews.lookup', clientId: caller.clientId, auth: caller.method, ...answer.audit, graphMs: timed.elapsed(), ms: opts.now() - started },
             answer.audit.fault ? 'EWS request answered with a fault' : 'EWS request answered',
           );
           return reply.code(answer.status).type('text/xml; charset=utf-8').send(answer.body);
