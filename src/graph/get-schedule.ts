@@ -108,7 +108,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     });
 
   /** One Graph call as the breaker sees it: refused while open, and its outcome counted. */
-  async function guardedCall(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
+  async function guardedCall(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: () => Logger): Promise<CallOutcome> {
     const breaker = breakers.get(tenant.id);
     if (breaker && !breaker.allow()) return breakerOpen();
     const outcome = await callGraph(tenant, token, query, urlMailbox, schedules, piece, log);
@@ -134,7 +134,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     }
   }
 
-  async function callGraph(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: Logger): Promise<CallOutcome> {
+  async function callGraph(tenant: ResolvedTenant, token: string, query: ScheduleQuery, urlMailbox: string, schedules: string[], piece: Piece, log: () => Logger): Promise<CallOutcome> {
     const url = `${tenant.graphEndpoint.replace(/\/+$/, '')}/v1.0/users/${encodeURIComponent(urlMailbox)}/calendar/getSchedule`;
     const body = buildScheduleRequest(schedules, piece.start, piece.end);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'client-request-id': query.requestId };
@@ -160,18 +160,18 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
           try {
             return { kind: 'ok', results: parseScheduleResponse(res.body) };
           } catch (err) {
-            log.warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
+            log().warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
             return failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer');
           }
         }
         const code = parseGraphError(res.body)?.code;
         if (res.status === 404 && code && missingUserCodes.has(code)) return { kind: 'url-user-not-found' };
-        log.warn({ attempt: attempts, status: res.status, graphCode: code, graphRequestId }, 'getSchedule call failed');
+        log().warn({ attempt: attempts, status: res.status, graphCode: code, graphRequestId }, 'getSchedule call failed');
         failure = { kind: 'status', status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) };
       } catch (err) {
         if (!(err instanceof HttpFailure)) throw err;
         observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: now() - sent });
-        log.warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
+        log().warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
         // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
         if (err.kind === 'aborted') return timedOut();
@@ -195,7 +195,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   }
 
   /** One chunk over every piece of the window. Mailboxes found missing stay missing for later pieces. */
-  async function runChunk(tenant: ResolvedTenant, token: string, query: ScheduleQuery, mailboxes: string[], pieces: Piece[], log: Logger): Promise<Map<string, MailboxSchedule>> {
+  async function runChunk(tenant: ResolvedTenant, token: string, query: ScheduleQuery, mailboxes: string[], pieces: Piece[], log: () => Logger): Promise<Map<string, MailboxSchedule>> {
     const out = new Map<string, MailboxSchedule>();
     const perMailbox = new Map<string, { piece: Piece; items: ScheduleItem[] }[]>();
     const workingHours = new Map<string, MailboxSchedule & { ok: true }>();
@@ -219,7 +219,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
             out.set(key, { ok: false, code: 'ErrorMailRecipientNotFound', message: 'Graph has no such user' });
             pending = pending.filter((m) => m.toLowerCase() !== key);
           } else {
-            log.warn('configured lookup mailbox does not exist in Graph; using an attendee instead');
+            log().warn('configured lookup mailbox does not exist in Graph; using an attendee instead');
           }
           continue;
         }
@@ -281,7 +281,9 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   }
 
   async function getSchedules(query: ScheduleQuery): Promise<MailboxSchedule[]> {
-    const log = logger.child({ requestId: query.requestId, tenant: query.tenant });
+    // Made on first use: a lookup that goes well writes no line through it (pino builds a child's bindings eagerly).
+    let child: Logger | undefined;
+    const log = () => (child ??= logger.child({ requestId: query.requestId, tenant: query.tenant }));
     const everyone = (result: MailboxSchedule) => query.mailboxes.map(() => result);
     const tenant = tenants.get(query.tenant);
     if (!tenant) return everyone({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'tenant is not configured' });
