@@ -13,7 +13,7 @@ import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
 import { ewsRoute } from './ews-route.js';
-import { countHttpRequests, metricsRoute, readinessRoute } from './observability-routes.js';
+import { countHttpRequests, HEALTH_PATH, metricsRoute, readinessRoute } from './observability-routes.js';
 import { createServerSetup } from './server-factory.js';
 import { registerSourceAccess, SourceAccess } from './source-access.js';
 import { tokenRoute } from './token-route.js';
@@ -112,7 +112,7 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits);
 
   await app.register(formbody, { bodyLimit: 16_384 });
-  app.get('/health-check', async () => ({ status: 'ok' }));
+  app.get(HEALTH_PATH, async () => ({ status: 'ok' }));
   await app.register(tokenRoute, { tokens, clients: config.google.clients, limits });
   await app.register(ewsRoute, {
     tokens,

@@ -25,12 +25,6 @@ export interface EwsRouteOptions {
 export const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
 const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'];
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    relayClientId?: string;
-  }
-}
-
 /** Thrown by hooks on the EWS path; the route's error handler turns it into a SOAP Fault. */
 class EwsEdgeError extends Error {
   constructor(
@@ -93,7 +87,6 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
     if (encoding !== 'identity' && encoding !== '') throw new EwsEdgeError(415, 'compressed');
   };
 
-  app.decorateRequest('relayClientId', undefined);
   app.decorateRequest('ewsCaller', undefined);
 
   for (const url of EWS_PATHS) {
@@ -126,7 +119,6 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
           return reply.code(415).type('text/xml; charset=utf-8').send(soapFault('ErrorInvalidRequest', EDGE_ERRORS.notXml.message));
         }
         const caller = request.ewsCaller!;
-        request.relayClientId = caller.clientId;
         if (!opts.gate.tryEnter()) {
           request.log.warn({ event: 'ews.shed', clientId: caller.clientId, active: opts.gate.active }, 'EWS request shed: too many lookups in progress');
           return reply.code(500).type('text/xml; charset=utf-8').send(soapFault('ErrorServerBusy', undefined, 'exchange-online', backOffMs));

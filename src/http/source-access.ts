@@ -3,6 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessSettings } from '../config/edge-schema.js';
 import { EDGE_ERRORS } from '../errors.js';
+import { HEALTH_PATH, READY_PATH } from './observability-routes.js';
 
 /** `::ffff:1.2.3.4` is an IPv4 peer on a dual-stack socket: check it as IPv4, like every other IPv4 client. */
 export function normalizeAddress(address: string): string {
@@ -95,7 +96,7 @@ declare module 'fastify' {
 }
 
 /** Open to anyone (liveness and readiness probes come from the platform, not from Google). */
-const OPEN_PATHS = new Set(['/health-check', '/ready']);
+const OPEN_PATHS = new Set([HEALTH_PATH, READY_PATH]);
 
 export function registerSourceAccess(app: FastifyInstance, access: SourceAccess): void {
   app.decorateRequest('clientAddress', '');
