@@ -16,6 +16,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const day = 86_400_000;
+// BENCH_SCENARIOS=1,3 runs only those scenarios (all three by default).
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? '1,2,3').split(',').map((x) => x.trim()));
 
 async function relayToken(url) {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: GOOGLE.clientId, client_secret: GOOGLE.clientSecret });
@@ -73,75 +75,103 @@ async function main() {
   const check = (what, ok, detail) => verdicts.push(`${ok ? 'PASS' : 'MISS'}  ${what}: ${detail}`);
 
   // 1. Cache off: peak throughput, then p99 at half the baseline's peak rate.
-  const baseline = await child('baseline', graph);
-  const relay = await child('relay', { ...graph, cacheTtlSeconds: 0, singleFlight: false });
-  const token = await relayToken(relay.ready.url);
-  await load(baseline.ready.url, 'x', rotating(), { duration: 2 }); // warm-up: JIT, connections, tokens
-  await load(relay.ready.url, token, rotating(), { duration: 2 });
-  const alternate = async (options) => {
-    const base = [];
-    const rel = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      base.push(await load(baseline.ready.url, 'x', rotating(), options));
-      rel.push(await load(relay.ready.url, token, rotating(), options));
-    }
-    const mid = (runs) => ({ rps: median(runs.map((x) => x.rps)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)), total: runs.reduce((a, x) => a + x.total, 0) });
-    return [mid(base), mid(rel)];
-  };
-  const [basePeak, relayPeak] = await alternate({});
-  const half = Math.max(1, Math.round(basePeak.rps / 2));
-  const [baseHalf, relayHalf] = await alternate({ rate: half });
-  const [baseStats, relayStats] = [await baseline.ask({ type: 'stats' }), await relay.ask({ type: 'stats' })];
-  await Promise.all([baseline.stop(), relay.stop()]);
-  out.push(`Scenario 1: Google-style lookup (3 mailboxes, one day, FreeBusyMerged), cache off, ${CONNECTIONS} connections, median of ${ROUNDS} alternating ${DURATION} s runs`, '');
-  out.push('| server | req/s | p50 ms | p99 ms | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: |');
-  out.push(row('baseline, peak load', basePeak, baseStats.peakRss), row('relay, peak load', relayPeak, relayStats.peakRss));
-  out.push(row(`baseline at ${half} req/s`, baseHalf), row(`relay at ${half} req/s`, relayHalf));
-  const ratio = relayPeak.rps / basePeak.rps;
-  out.push('', `throughput ratio relay/baseline: ${ratio.toFixed(2)}; p99 at half load: relay ${relayHalf.p99.toFixed(1)} ms vs baseline ${baseHalf.p99.toFixed(1)} ms (+${(relayHalf.p99 - baseHalf.p99).toFixed(1)} ms); RSS ratio ${(relayStats.peakRss / baseStats.peakRss).toFixed(2)}`, '');
-  check('throughput >= 0.7 x baseline', ratio >= 0.7, ratio.toFixed(2));
-  check('p99 at half load <= baseline + 5 ms', relayHalf.p99 <= baseHalf.p99 + 5, `${relayHalf.p99.toFixed(1)} vs ${baseHalf.p99.toFixed(1)} ms`);
-  check('relay peak RSS < 150 MB', relayStats.peakRss < 150 * 1_048_576, `${mb(relayStats.peakRss).toFixed(0)} MB`);
+  if (SCENARIOS.has('1')) {
+    const baseline = await child('baseline', graph);
+    const relay = await child('relay', { ...graph, cacheTtlSeconds: 0, singleFlight: false });
+    const token = await relayToken(relay.ready.url);
+    await load(baseline.ready.url, 'x', rotating(), { duration: 2 }); // warm-up: JIT, connections, tokens
+    await load(relay.ready.url, token, rotating(), { duration: 2 });
+    const cpuMs = async (proc) => {
+      const { cpu } = await proc.ask({ type: 'stats' });
+      return (cpu.user + cpu.system) / 1000;
+    };
+    /** One load run with the CPU each process spent per request: the server under test, the fake Graph, the load generator. */
+    const measured = async (server, tok, options) => {
+      const [s0, f0, l0] = [await cpuMs(server), await cpuMs(fake), process.cpuUsage()];
+      const result = await load(server.ready.url, tok, rotating(), options);
+      const l1 = process.cpuUsage(l0);
+      const [s1, f1] = [await cpuMs(server), await cpuMs(fake)];
+      return { ...result, cpu: { server: (s1 - s0) / result.total, fake: (f1 - f0) / result.total, load: (l1.user + l1.system) / 1000 / result.total } };
+    };
+    const alternate = async (options) => {
+      const base = [];
+      const rel = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        base.push(await measured(baseline, 'x', options));
+        rel.push(await measured(relay, token, options));
+      }
+      const mid = (runs) => ({
+        rps: median(runs.map((x) => x.rps)),
+        p50: median(runs.map((x) => x.p50)),
+        p99: median(runs.map((x) => x.p99)),
+        total: runs.reduce((a, x) => a + x.total, 0),
+        cpu: { server: median(runs.map((x) => x.cpu.server)), fake: median(runs.map((x) => x.cpu.fake)), load: median(runs.map((x) => x.cpu.load)) },
+      });
+      return [mid(base), mid(rel)];
+    };
+    const [basePeak, relayPeak] = await alternate({});
+    const half = Math.max(1, Math.round(basePeak.rps / 2));
+    const [baseHalf, relayHalf] = await alternate({ rate: half });
+    const [baseStats, relayStats] = [await baseline.ask({ type: 'stats' }), await relay.ask({ type: 'stats' })];
+    await Promise.all([baseline.stop(), relay.stop()]);
+    out.push(`Scenario 1: Google-style lookup (3 mailboxes, one day, FreeBusyMerged), cache off, ${CONNECTIONS} connections, median of ${ROUNDS} alternating ${DURATION} s runs`, '');
+    out.push('| server | req/s | p50 ms | p99 ms | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: |');
+    out.push(row('baseline, peak load', basePeak, baseStats.peakRss), row('relay, peak load', relayPeak, relayStats.peakRss));
+    out.push(row(`baseline at ${half} req/s`, baseHalf), row(`relay at ${half} req/s`, relayHalf));
+    const ratio = relayPeak.rps / basePeak.rps;
+    const cpuRow = (name, r) => `| ${name} | ${r.cpu.server.toFixed(2)} | ${r.cpu.fake.toFixed(2)} | ${r.cpu.load.toFixed(2)} |`;
+    out.push('', 'CPU per request at peak load, ms (server under test / fake Graph / load generator):', '', '| server | server | fake Graph | autocannon |', '| --- | ---: | ---: | ---: |');
+    out.push(cpuRow('baseline', basePeak), cpuRow('relay', relayPeak));
+    out.push('', `throughput ratio relay/baseline: ${ratio.toFixed(2)}; p99 at half load: relay ${relayHalf.p99.toFixed(1)} ms vs baseline ${baseHalf.p99.toFixed(1)} ms (+${(relayHalf.p99 - baseHalf.p99).toFixed(1)} ms); RSS ratio ${(relayStats.peakRss / baseStats.peakRss).toFixed(2)}`, '');
+    check('throughput >= 0.7 x baseline', ratio >= 0.7, ratio.toFixed(2));
+    check('p99 at half load <= baseline + 5 ms', relayHalf.p99 <= baseHalf.p99 + 5, `${relayHalf.p99.toFixed(1)} vs ${baseHalf.p99.toFixed(1)} ms`);
+    check('relay peak RSS < 150 MB', relayStats.peakRss < 150 * 1_048_576, `${mb(relayStats.peakRss).toFixed(0)} MB`);
+
+  }
 
   // 2. Cache on, repeated lookups (Zipf over 200 mailboxes): Graph calls per lookup.
-  const cached = await child('relay', { ...graph, cacheTtlSeconds: 60, singleFlight: true });
-  const cachedToken = await relayToken(cached.ready.url);
-  const before = (await fake.ask({ type: 'stats' })).scheduleRequests;
-  const zipfRun = await load(cached.ready.url, cachedToken, zipfWorkload(), { duration: DURATION * ROUNDS });
-  const calls = (await fake.ask({ type: 'stats' })).scheduleRequests - before;
-  const cachedStats = await cached.ask({ type: 'stats' });
-  await cached.stop();
-  const perLookup = calls / zipfRun.total;
-  out.push('Scenario 2: repeated lookups, 3 of 200 mailboxes drawn Zipf(s=1), cache on (in memory, 60 s), single flight on', '');
-  out.push('| server | req/s | p50 ms | p99 ms | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: |', row('relay, cache on', zipfRun, cachedStats.peakRss));
-  out.push('', `${zipfRun.total} lookups, ${calls} getSchedule calls: ${perLookup.toFixed(4)} Graph calls per lookup (cache hits ${cachedStats.cache.hits}, misses ${cachedStats.cache.misses}, joined ${cachedStats.cache.joined})`, '');
-  check('cache on: <= 0.2 Graph calls per lookup', perLookup <= 0.2, perLookup.toFixed(4));
+  if (SCENARIOS.has('2')) {
+    const cached = await child('relay', { ...graph, cacheTtlSeconds: 60, singleFlight: true });
+    const cachedToken = await relayToken(cached.ready.url);
+    const before = (await fake.ask({ type: 'stats' })).scheduleRequests;
+    const zipfRun = await load(cached.ready.url, cachedToken, zipfWorkload(), { duration: DURATION * ROUNDS });
+    const calls = (await fake.ask({ type: 'stats' })).scheduleRequests - before;
+    const cachedStats = await cached.ask({ type: 'stats' });
+    await cached.stop();
+    const perLookup = calls / zipfRun.total;
+    out.push('Scenario 2: repeated lookups, 3 of 200 mailboxes drawn Zipf(s=1), cache on (in memory, 60 s), single flight on', '');
+    out.push('| server | req/s | p50 ms | p99 ms | peak RSS MB |', '| --- | ---: | ---: | ---: | ---: |', row('relay, cache on', zipfRun, cachedStats.peakRss));
+    out.push('', `${zipfRun.total} lookups, ${calls} getSchedule calls: ${perLookup.toFixed(4)} Graph calls per lookup (cache hits ${cachedStats.cache.hits}, misses ${cachedStats.cache.misses}, joined ${cachedStats.cache.joined})`, '');
+    check('cache on: <= 0.2 Graph calls per lookup', perLookup <= 0.2, perLookup.toFixed(4));
+
+  }
 
   // 3. One 100-mailbox, 62-day DetailedMerged lookup over dense calendars, in a fresh relay.
-  const dense = await child('relay', { ...graph, cacheTtlSeconds: 0, singleFlight: false });
-  const base2 = await child('baseline', graph);
-  const denseToken = await relayToken(dense.ready.url);
-  const body = googleRequest(Array.from({ length: 100 }, (_, i) => denseBox(i)), { start: T0, end: T0 + 62 * day, view: 'DetailedMerged', interval: 30 });
-  const walls = [];
-  const graphOnly = [];
-  let bytes = 0;
-  let events = 0;
-  const cpuTimes = [];
-  for (let i = 0; i < 6; i++) {
-    const cpuBefore = (await dense.ask({ type: 'stats' })).cpu;
-    const started = performance.now();
-    const res = await fetch(dense.ready.url, { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Bearer ${denseToken}` } });
-    const text = await res.text();
-    const wall = performance.now() - started;
-    const cpuAfter = (await dense.ask({ type: 'stats' })).cpu;
-    if (res.status !== 200 || !text.includes('NoError')) throw new Error(`dense lookup failed: HTTP ${res.status}`);
-    const g = await (await fetch(`${base2.ready.url}/dense-graph-only`, { method: 'POST' })).json();
-    if (i === 0) continue; // warm-up
-    walls.push(wall);
-    cpuTimes.push((cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000);
-    graphOnly.push(g.ms);
-    bytes = text.length;
-    events = text.split('<t:CalendarEvent>').length - 1;
+  if (SCENARIOS.has('3')) {
+    const dense = await child('relay', { ...graph, cacheTtlSeconds: 0, singleFlight: false });
+    const base2 = await child('baseline', graph);
+    const denseToken = await relayToken(dense.ready.url);
+    const body = googleRequest(Array.from({ length: 100 }, (_, i) => denseBox(i)), { start: T0, end: T0 + 62 * day, view: 'DetailedMerged', interval: 30 });
+    const walls = [];
+    const graphOnly = [];
+    let bytes = 0;
+    let events = 0;
+    const cpuTimes = [];
+    for (let i = 0; i < 6; i++) {
+      const cpuBefore = (await dense.ask({ type: 'stats' })).cpu;
+      const started = performance.now();
+      const res = await fetch(dense.ready.url, { method: 'POST', body, headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Bearer ${denseToken}` } });
+      const text = await res.text();
+      const wall = performance.now() - started;
+      const cpuAfter = (await dense.ask({ type: 'stats' })).cpu;
+      if (res.status !== 200 || !text.includes('NoError')) throw new Error(`dense lookup failed: HTTP ${res.status}`);
+      const g = await (await fetch(`${base2.ready.url}/dense-graph-only`, { method: 'POST' })).json();
+      if (i === 0) continue; // warm-up
+      walls.push(wall);
+      cpuTimes.push((cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000);
+      graphOnly.push(g.ms);
+      bytes = text.length;
+      events = text.split('<t:CalendarEvent>').length - 1;
   }
   const denseStats = await dense.ask({ type: 'stats' });
   await Promise.all([dense.stop(), base2.stop()]);
@@ -152,6 +182,7 @@ async function main() {
   out.push(`| end-to-end time | ${median(walls).toFixed(0)} ms |`, `| the same Graph calls alone (bare client) | ${median(graphOnly).toFixed(0)} ms |`, `| end-to-end minus Graph alone | ${(median(walls) - median(graphOnly)).toFixed(0)} ms |`);
   out.push(`| answer | ${(bytes / 1_048_576).toFixed(1)} MB, ${events} events |`, `| relay peak RSS | ${mb(denseStats.peakRss).toFixed(0)} MB |`, '');
   check('100 x 62-day lookup < 300 ms relay time', relayTime < 300, `${relayTime.toFixed(0)} ms`);
+  }
 
   await fake.stop();
   const cpu = cpus();
