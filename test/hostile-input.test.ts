@@ -180,7 +180,8 @@ describe('after the onslaught', () => {
       });
     const samples = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 2048 }), { seed: SEED, numRuns: 20 });
     for (const bytes of samples) await raw(Buffer.from(bytes));
-    expect(await raw('GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n')).toMatch(/^HTTP\/1\.1 400/);
+    // A malformed chunk in a body the relay reads (an authenticated lookup): Node's parser refuses it.
+    expect(await raw(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n`)).toMatch(/^HTTP\/1\.1 400/);
     expect(await raw(`POST / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431/);
     await raw(`POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${bearer}\r\nContent-Type: text/xml\r\nContent-Length: 5000\r\n\r\n<s:Envelope`);
     const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: google, headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Bearer ${bearer}` } });

@@ -70,10 +70,12 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     else request.log.info({ event: 'http.rejected', status, reason: err.code }, 'request rejected');
     return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'Internal error.' : EDGE_ERRORS.badRequest.message);
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Callback style (no promise per request): the work is synchronous.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-ID', request.id);
     // While draining, answered keep-alive connections close, or they would hold the shutdown until they time out.
     if (deps.readiness?.draining) reply.header('Connection', 'close');
+    done(null, payload);
   });
   if (deps.metrics) {
     countHttpRequests(app, deps.metrics);

@@ -31,8 +31,9 @@ export async function metricsRoute(app: FastifyInstance, opts: { metrics: RelayM
 
 /** Counts every answered request by route pattern (not raw URL, so label cardinality stays bounded). */
 export function countHttpRequests(app: FastifyInstance, metrics: RelayMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    done();
   });
 }
 
