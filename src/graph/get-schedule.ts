@@ -263,6 +263,9 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   }
 
   async function tokenWithinDeadline(tenant: ResolvedTenant, query: ScheduleQuery): Promise<string | MailboxSchedule> {
+    // The usual case: a token at hand, so no race, no deadline timer.
+    const atHand = tokens.peekToken?.(tenant.id);
+    if (atHand !== undefined) return atHand;
     // A real timer, not the injected sleep: tests skip backoff waits but the deadline must still bound MSAL.
     // Cleared, not aborted: an aborted timers/promises timer costs a DOMException with a stack on every lookup.
     let timer: NodeJS.Timeout | undefined;

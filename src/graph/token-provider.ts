@@ -10,6 +10,8 @@ import type { GraphObserver } from './observer.js';
 export interface TokenProvider {
   /** A bearer token for the tenant's Graph endpoint; rejects with TokenError. */
   getToken(tenantId: string): Promise<string>;
+  /** The tenant's token when one is at hand and fresh (no waiting, no timer); undefined otherwise. */
+  peekToken?(tenantId: string): string | undefined;
 }
 
 /** Token acquisition failed; the message is safe to log (no secrets, tokens or response bodies). */
@@ -159,13 +161,23 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     }
   }
 
+  /** The reusable token, after the secret-file check (a rotated secret drops it). */
+  function fresh(tenantId: string): string | undefined {
+    const known = byId.get(tenantId);
+    if (!known) return undefined;
+    refresh(known);
+    const entry = ready.get(tenantId);
+    return entry && Date.now() < entry.refreshAt ? entry.token : undefined;
+  }
+
   return {
+    peekToken: fresh,
     getToken(tenantId) {
       const known = byId.get(tenantId);
       const tenant = known && refresh(known);
       if (!tenant) return Promise.reject(new TokenError(tenantId, `tenant ${tenantId} is not configured`));
-      const fresh = ready.get(tenantId);
-      if (fresh && Date.now() < fresh.refreshAt) return Promise.resolve(fresh.token);
+      const entry = ready.get(tenantId);
+      if (entry && Date.now() < entry.refreshAt) return Promise.resolve(entry.token);
       let pending = inFlight.get(tenantId);
       if (!pending) {
         pending = acquire(tenant).finally(() => inFlight.delete(tenantId));
