@@ -1,8 +1,8 @@
 // A GetUserAvailability lookup: window checks, per-mailbox routing to tenants, and views per mailbox.
 import { EwsFault } from '../errors.js';
-import type { MailboxErrorCode, MailboxSchedule, ScheduleSource } from '../graph/types.js';
+import type { MailboxErrorCode, MailboxSchedule, ScheduleQuery, ScheduleSource } from '../graph/types.js';
 import type { ParsedDateTime } from '../ews/parse-availability-request.js';
-import { buildFreeBusyView, type FreeBusyViewModel } from './build-view.js';
+import { buildFreeBusyView, type FreeBusyViewModel, type ViewContext } from './build-view.js';
 import type { ZoneRules } from './time-zone/types.js';
 import type { Disclosure, RequestedView } from './views.js';
 
@@ -66,12 +66,21 @@ interface Group {
   lookupMailboxes?: string[];
   withDetails: boolean;
   addresses: string[];
-  keys: Set<string>;
+  /** Lower-cased address -> its index in `addresses` (each mailbox is asked for once per group). */
+  indexOf: Map<string, number>;
+  answers?: MailboxSchedule[];
+}
+
+/** A mailbox waiting for its group's answer. */
+interface Pending {
+  group: Group;
+  index: number;
+  disclosure: Disclosure;
 }
 
 export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): Promise<{ window: LookupWindow; outcomes: MailboxOutcome[] }> {
   const window = resolveWindow(req.start, req.end, req.zone);
-  const outcomes: (MailboxOutcome | { pending: string; policy: DomainPolicy })[] = [];
+  const outcomes: (MailboxOutcome | Pending)[] = [];
   const groups = new Map<string, Group>();
 
   for (const raw of req.mailboxes) {
@@ -89,53 +98,52 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
     const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}\u0000${policy.lookupMailboxes?.join(',') ?? ''}\u0000${policy.disclosure}`;
     let group = groups.get(key);
     if (!group) {
-      group = { tenant: policy.tenant, withDetails: policy.disclosure === 'details', addresses: [], keys: new Set() };
+      group = { tenant: policy.tenant, withDetails: policy.disclosure === 'details', addresses: [], indexOf: new Map() };
       if (policy.lookupMailbox) group.lookupMailbox = policy.lookupMailbox;
       if (policy.lookupMailboxes?.length) group.lookupMailboxes = policy.lookupMailboxes;
       groups.set(key, group);
     }
     const lower = raw.toLowerCase();
-    if (!group.keys.has(lower)) {
-      group.keys.add(lower);
-      group.addresses.push(raw);
+    let index = group.indexOf.get(lower);
+    if (index === undefined) {
+      index = group.addresses.push(raw) - 1;
+      group.indexOf.set(lower, index);
     }
-    outcomes.push({ pending: lower, policy });
+    outcomes.push({ group, index, disclosure: policy.disclosure });
   }
 
   const deadline = deps.now() + deps.deadlineMs;
-  const results = new Map<string, MailboxSchedule>();
   await Promise.all(
     [...groups.values()].map(async (g) => {
-      const answers = await deps.source.getSchedules({
+      const query: ScheduleQuery = {
         tenant: g.tenant,
         mailboxes: g.addresses,
         startUtc: window.startUtc,
         endUtc: window.endUtc,
         deadline,
         requestId: req.requestId,
-        ...(g.lookupMailbox ? { lookupMailbox: g.lookupMailbox } : {}),
-        ...(g.lookupMailboxes ? { lookupMailboxes: g.lookupMailboxes } : {}),
         withDetails: g.withDetails,
-      });
-      g.addresses.forEach((a, i) => results.set(`${g.tenant}\u0000${a.toLowerCase()}`, answers[i] ?? failed()));
+      };
+      if (g.lookupMailbox) query.lookupMailbox = g.lookupMailbox;
+      if (g.lookupMailboxes) query.lookupMailboxes = g.lookupMailboxes;
+      g.answers = await deps.source.getSchedules(query);
     }),
   );
 
+  // One set of view options per disclosure level, shared by that level's mailboxes.
+  const optionsFor = new Map<Disclosure, ViewContext>();
   return {
     window,
     outcomes: outcomes.map((o): MailboxOutcome => {
-      if (!('pending' in o)) return o;
-      const r = results.get(`${o.policy.tenant}\u0000${o.pending}`) ?? failed();
+      if (!('group' in o)) return o;
+      const r = o.group.answers?.[o.index] ?? failed();
       if (!r.ok) return r;
-      const view = buildFreeBusyView(r.items, r.workingHours, {
-        ...window,
-        intervalMinutes: req.intervalMinutes,
-        requested: req.view,
-        disclosure: o.policy.disclosure,
-        workingElsewhere: req.workingElsewhere,
-        zone: req.zone,
-      });
-      return { ok: true, view };
+      let options = optionsFor.get(o.disclosure);
+      if (!options) {
+        options = { startUtc: window.startUtc, endUtc: window.endUtc, intervalMinutes: req.intervalMinutes, requested: req.view, disclosure: o.disclosure, workingElsewhere: req.workingElsewhere, zone: req.zone };
+        optionsFor.set(o.disclosure, options);
+      }
+      return { ok: true, view: buildFreeBusyView(r.items, r.workingHours, options) };
     }),
   };
 }
