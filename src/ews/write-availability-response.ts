@@ -1,5 +1,5 @@
 // Writes m:GetUserAvailabilityResponse in the exact element order the EWS schema demands.
-import type { CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
+import type { BusyType, CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
 import type { MailboxOutcome } from '../availability/lookup.js';
 import { serializableTimeZoneXml } from './write-time-zone.js';
 import { element, escapeXml, textElement } from './xml-writer.js';
@@ -31,14 +31,30 @@ export function formatLocal(localMs: number): string {
 // end. V8 keeps that as a rope and flattens it once, when the answer is sent; joining arrays (element()) at each
 // level instead flattens and copies every mailbox's events again, and one array of all fragments joins slower.
 
-/** formatLocal through a per-answer cache: meetings share start and end times across mailboxes and days. */
-type TimeText = (localMs: number) => string;
-function timeTextCache(): TimeText {
-  const seen = new Map<number, string>();
-  return (localMs) => {
-    let text = seen.get(localMs);
-    if (text === undefined) seen.set(localMs, (text = formatLocal(localMs)));
-    return text;
+/**
+ * An event's start and end tags with their times, made once per distinct instant in an answer: meetings share
+ * start and end times across mailboxes and days, and each event is then a few pieces instead of a dozen.
+ */
+interface EventTimes {
+  /** `<t:CalendarEvent><t:StartTime>…</t:StartTime><t:EndTime>` */
+  open(localMs: number): string;
+  /** `…</t:EndTime><t:BusyType>` */
+  close(localMs: number): string;
+}
+function eventTimes(): EventTimes {
+  const opens = new Map<number, string>();
+  const closes = new Map<number, string>();
+  return {
+    open(localMs) {
+      let xml = opens.get(localMs);
+      if (xml === undefined) opens.set(localMs, (xml = `<t:CalendarEvent><t:StartTime>${formatLocal(localMs)}</t:StartTime><t:EndTime>`));
+      return xml;
+    },
+    close(localMs) {
+      let xml = closes.get(localMs);
+      if (xml === undefined) closes.set(localMs, (xml = `${formatLocal(localMs)}</t:EndTime><t:BusyType>`));
+      return xml;
+    },
   };
 }
 
@@ -48,30 +64,48 @@ const DETAILS_TAIL = '<t:IsMeeting>false</t:IsMeeting><t:IsRecurring>false</t:Is
 const PRIVATE_END = `${DETAILS_TAIL}true</t:IsPrivate></t:CalendarEventDetails></t:CalendarEvent>`;
 const PUBLIC_END = `${DETAILS_TAIL}false</t:IsPrivate></t:CalendarEventDetails></t:CalendarEvent>`;
 
+/** The rest of an event after its times, per busy type: without details, private, and opening public details. */
+function busyTails(busyType: BusyType) {
+  return {
+    plain: `${busyType}</t:BusyType></t:CalendarEvent>`,
+    private: `${busyType}</t:BusyType><t:CalendarEventDetails>${PRIVATE_END}`,
+    details: `${busyType}</t:BusyType><t:CalendarEventDetails>`,
+  };
+}
+const BUSY_TAILS: Record<BusyType, ReturnType<typeof busyTails>> = {
+  Free: busyTails('Free'),
+  Tentative: busyTails('Tentative'),
+  Busy: busyTails('Busy'),
+  OOF: busyTails('OOF'),
+  WorkingElsewhere: busyTails('WorkingElsewhere'),
+  NoData: busyTails('NoData'),
+};
+
 // Times, busy types and booleans need no escaping; subject and location go through escapeXml.
-function eventXml(ev: CalendarEventView, time: TimeText): string {
-  const head = `<t:CalendarEvent><t:StartTime>${time(ev.startLocal)}</t:StartTime><t:EndTime>${time(ev.endLocal)}</t:EndTime><t:BusyType>${ev.busyType}`;
+function eventXml(ev: CalendarEventView, times: EventTimes): string {
+  const head = times.open(ev.startLocal) + times.close(ev.endLocal);
+  const tails = BUSY_TAILS[ev.busyType];
   const d = ev.details;
-  if (!d) return `${head}</t:BusyType></t:CalendarEvent>`;
-  if (d.isPrivate) return `${head}</t:BusyType><t:CalendarEventDetails>${PRIVATE_END}`;
+  if (!d) return head + tails.plain;
+  if (d.isPrivate) return head + tails.private;
   const subject = escapeXml(d.subject ?? '');
   const location = escapeXml(d.location ?? '');
   return (
-    `${head}</t:BusyType><t:CalendarEventDetails>` +
+    head +
+    tails.details +
     (subject === '' ? '<t:Subject/>' : `<t:Subject>${subject}</t:Subject>`) +
-    (location === '' ? '<t:Location/>' : `<t:Location>${location}</t:Location>`) +
-    PUBLIC_END
+    (location === '' ? `<t:Location/>${PUBLIC_END}` : `<t:Location>${location}</t:Location>${PUBLIC_END}`)
   );
 }
 
-function viewXml(view: FreeBusyViewModel, time: TimeText): string {
+function viewXml(view: FreeBusyViewModel, times: EventTimes): string {
   let xml = `<m:FreeBusyView>${textElement('t:FreeBusyViewType', view.viewType)}`;
   if (view.merged !== undefined) xml += textElement('t:MergedFreeBusy', view.merged);
   if (view.events) {
     if (view.events.length === 0) xml += '<t:CalendarEventArray/>';
     else {
       xml += '<t:CalendarEventArray>';
-      for (const ev of view.events) xml += eventXml(ev, time);
+      for (const ev of view.events) xml += eventXml(ev, times);
       xml += '</t:CalendarEventArray>';
     }
   }
@@ -90,8 +124,8 @@ function viewXml(view: FreeBusyViewModel, time: TimeText): string {
 
 const SUCCESS = element('m:ResponseMessage', textElement('m:ResponseCode', 'NoError'), { ResponseClass: 'Success' });
 
-function responseXml(outcome: MailboxOutcome, time: TimeText): string {
-  if (outcome.ok) return `<m:FreeBusyResponse>${SUCCESS}${viewXml(outcome.view, time)}</m:FreeBusyResponse>`;
+function responseXml(outcome: MailboxOutcome, times: EventTimes): string {
+  if (outcome.ok) return `<m:FreeBusyResponse>${SUCCESS}${viewXml(outcome.view, times)}</m:FreeBusyResponse>`;
   return element(
     'm:FreeBusyResponse',
     element(
@@ -104,8 +138,8 @@ function responseXml(outcome: MailboxOutcome, time: TimeText): string {
 
 export function availabilityResponseXml(outcomes: readonly MailboxOutcome[]): string {
   if (outcomes.length === 0) return element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', []));
-  const time = timeTextCache();
+  const times = eventTimes();
   let xml = '<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>';
-  for (const outcome of outcomes) xml += responseXml(outcome, time);
+  for (const outcome of outcomes) xml += responseXml(outcome, times);
   return `${xml}</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>`;
 }
