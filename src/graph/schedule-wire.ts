@@ -140,17 +140,21 @@ const isOptionalString = (v: unknown) => v === undefined || v === null || typeof
 const isDateTimeTimeZone = (v: unknown): v is RawItem['start'] =>
   typeof v === 'object' && v !== null && typeof (v as { dateTime?: unknown }).dateTime === 'string' && isOptionalString((v as { timeZone?: unknown }).timeZone);
 
+function badItem(mailbox: number, item: number, field: string): ScheduleResponseError {
+  return new ScheduleResponseError(`getSchedule response has an unexpected shape (at value.${mailbox}.scheduleItems.${item}${field ? `.${field}` : ''})`);
+}
+
 /** One scheduleItem checked by hand (the RawItem shape); the message names the first bad field, never a value. */
-function readItem(raw: unknown, where: string): RawItem {
-  const bad = (field: string) => new ScheduleResponseError(`getSchedule response has an unexpected shape (at ${where}${field ? `.${field}` : ''})`);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('');
+function readItem(raw: unknown, mailbox: number, item: number): RawItem {
+  // The place is spelled out only for an error (no string or closure per item: a dense answer holds thousands).
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badItem(mailbox, item, '');
   const o = raw as Record<string, unknown>;
-  if (!(o.isPrivate === undefined || o.isPrivate === null || typeof o.isPrivate === 'boolean')) throw bad('isPrivate');
-  if (!isOptionalString(o.status)) throw bad('status');
-  if (!isOptionalString(o.subject)) throw bad('subject');
-  if (!isOptionalString(o.location)) throw bad('location');
-  if (!isDateTimeTimeZone(o.start)) throw bad('start');
-  if (!isDateTimeTimeZone(o.end)) throw bad('end');
+  if (!(o.isPrivate === undefined || o.isPrivate === null || typeof o.isPrivate === 'boolean')) throw badItem(mailbox, item, 'isPrivate');
+  if (!isOptionalString(o.status)) throw badItem(mailbox, item, 'status');
+  if (!isOptionalString(o.subject)) throw badItem(mailbox, item, 'subject');
+  if (!isOptionalString(o.location)) throw badItem(mailbox, item, 'location');
+  if (!isDateTimeTimeZone(o.start)) throw badItem(mailbox, item, 'start');
+  if (!isDateTimeTimeZone(o.end)) throw badItem(mailbox, item, 'end');
   // The parsed JSON is ours: the status is normalised in place rather than copying every item.
   o.status = typeof o.status === 'string' && (statuses as readonly string[]).includes(o.status) ? o.status : 'unknown';
   return o as unknown as RawItem;
@@ -174,7 +178,7 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
     }
     return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
   }
-  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, `value.${index}.scheduleItems.${j}`))) };
+  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, index, j))) };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
 }
