@@ -61,6 +61,17 @@ function busyTypeOf(status: ScheduleItem['status'], workingElsewhere: boolean): 
   }
 }
 
+const byTime = (a: ScheduleItem, b: ScheduleItem) => a.start - b.start || a.end - b.end;
+
+/** Items by start, then end. Graph's come in that order already: then they are used as they are, not copied. */
+function inOrder(items: readonly ScheduleItem[]): readonly ScheduleItem[] {
+  for (let i = 1; i < items.length; i++) if (byTime(items[i - 1]!, items[i]!) > 0) return [...items].sort(byTime);
+  return items;
+}
+
+/** Every private event's details (nothing but the flag), shared rather than one object per event. */
+const PRIVATE: EventDetails = Object.freeze({ isPrivate: true });
+
 export function buildFreeBusyView(
   items: readonly ScheduleItem[],
   workingHours: GraphWorkingHours | undefined,
@@ -72,16 +83,13 @@ export function buildFreeBusyView(
   if (shape.merged) model.merged = mergedFreeBusy(items, ctx.startUtc, ctx.endUtc, ctx.intervalMinutes);
   if (shape.events) {
     const events: CalendarEventView[] = [];
-    const sorted = [...items].sort((a, b) => a.start - b.start || a.end - b.end);
-    for (const item of sorted) {
+    for (const item of inOrder(items)) {
       if (item.end <= ctx.startUtc || item.start >= ctx.endUtc) continue;
       const busyType = busyTypeOf(item.status, ctx.workingElsewhere);
       if (busyType === 'Free') continue;
       const ev: CalendarEventView = { startLocal: ctx.zone.toLocal(item.start), endLocal: ctx.zone.toLocal(item.end), busyType };
       if (shape.details) {
-        ev.details = item.isPrivate
-          ? { isPrivate: true }
-          : { isPrivate: false, subject: item.subject ?? '', location: item.location ?? '' };
+        ev.details = item.isPrivate ? PRIVATE : { isPrivate: false, subject: item.subject ?? '', location: item.location ?? '' };
       }
       events.push(ev);
     }

@@ -21,30 +21,53 @@ export function buildScheduleRequest(schedules: readonly string[], startMs: numb
 
 const utcZones = new Set(['utc', 'etc/utc', 'coordinated universal time', 'gmt', 'etc/gmt']);
 
+/** Whether a Graph timeZone name means UTC (absent counts as UTC: the relay asks for UTC). */
+export function isUtcZone(zone: string | null | undefined): boolean {
+  return !zone || zone === 'UTC' || utcZones.has(zone.toLowerCase());
+}
+
 /** `2026-12-01T17:00:00.0000000` in UTC to epoch ms; NaN for anything else (other zones are never asked for). */
 export function parseGraphInstant(value: { dateTime: string; timeZone?: string | null }): number {
-  const zone = value.timeZone;
-  if (zone && zone !== 'UTC' && !utcZones.has(zone.toLowerCase())) return NaN;
-  const s = value.dateTime;
-  // Read by character code: a dense 62-day answer holds ~70,000 of these, and regex + Date.parse dominated.
-  if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  let end = s.length;
+  return isUtcZone(value.timeZone) ? utcInstantIn(value.dateTime, 0, value.dateTime.length) : NaN;
+}
+
+/**
+ * The date-time text s[from, to) read as UTC epoch ms, NaN when malformed. Takes a range so the response scanner
+ * can read it in place from the body, without a string per instant.
+ */
+export function utcInstantIn(s: string, from: number, to: number): number {
+  // Read by character code: a dense 62-day answer holds ~60,000 of these, and regex + Date.parse dominated.
+  if (to - from < 19 || s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45 || s.charCodeAt(from + 10) !== 84 || s.charCodeAt(from + 13) !== 58 || s.charCodeAt(from + 16) !== 58) return NaN;
+  const year = digits(s, from, 4);
+  const month = digits(s, from + 5, 2);
+  const day = digits(s, from + 8, 2);
+  const hour = digits(s, from + 11, 2);
+  const minute = digits(s, from + 14, 2);
+  const second = digits(s, from + 17, 2);
+  let end = to;
   if (s.charCodeAt(end - 1) === 90) end -= 1; // a trailing Z
   let fraction = 0;
-  if (end > 19) {
-    if (s.charCodeAt(19) !== 46 || end === 20) return NaN;
-    const text = s.slice(20, end);
-    if (digits(text, 0, text.length) < 0) return NaN;
-    fraction = Math.floor(Number(`0.${text}`) * 1000);
+  if (end > from + 19) {
+    if (s.charCodeAt(from + 19) !== 46 || end === from + 20) return NaN;
+    // Milliseconds are the first three fraction digits (truncated); the rest only need to be digits.
+    for (let i = from + 20; i < end; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return NaN;
+      if (i < from + 23) fraction += c * (i === from + 20 ? 100 : i === from + 21 ? 10 : 1);
+    }
   }
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + fraction;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm): Date.UTC without its call cost. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** The decimal number in s[from, from + count), or -1 if any of it is not a digit. */
@@ -117,17 +140,21 @@ const isOptionalString = (v: unknown) => v === undefined || v === null || typeof
 const isDateTimeTimeZone = (v: unknown): v is RawItem['start'] =>
   typeof v === 'object' && v !== null && typeof (v as { dateTime?: unknown }).dateTime === 'string' && isOptionalString((v as { timeZone?: unknown }).timeZone);
 
+function badItem(mailbox: number, item: number, field: string): ScheduleResponseError {
+  return new ScheduleResponseError(`getSchedule response has an unexpected shape (at value.${mailbox}.scheduleItems.${item}${field ? `.${field}` : ''})`);
+}
+
 /** One scheduleItem checked by hand (the RawItem shape); the message names the first bad field, never a value. */
-function readItem(raw: unknown, where: string): RawItem {
-  const bad = (field: string) => new ScheduleResponseError(`getSchedule response has an unexpected shape (at ${where}${field ? `.${field}` : ''})`);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('');
+function readItem(raw: unknown, mailbox: number, item: number): RawItem {
+  // The place is spelled out only for an error (no string or closure per item: a dense answer holds thousands).
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badItem(mailbox, item, '');
   const o = raw as Record<string, unknown>;
-  if (!(o.isPrivate === undefined || o.isPrivate === null || typeof o.isPrivate === 'boolean')) throw bad('isPrivate');
-  if (!isOptionalString(o.status)) throw bad('status');
-  if (!isOptionalString(o.subject)) throw bad('subject');
-  if (!isOptionalString(o.location)) throw bad('location');
-  if (!isDateTimeTimeZone(o.start)) throw bad('start');
-  if (!isDateTimeTimeZone(o.end)) throw bad('end');
+  if (!(o.isPrivate === undefined || o.isPrivate === null || typeof o.isPrivate === 'boolean')) throw badItem(mailbox, item, 'isPrivate');
+  if (!isOptionalString(o.status)) throw badItem(mailbox, item, 'status');
+  if (!isOptionalString(o.subject)) throw badItem(mailbox, item, 'subject');
+  if (!isOptionalString(o.location)) throw badItem(mailbox, item, 'location');
+  if (!isDateTimeTimeZone(o.start)) throw badItem(mailbox, item, 'start');
+  if (!isDateTimeTimeZone(o.end)) throw badItem(mailbox, item, 'end');
   // The parsed JSON is ours: the status is normalised in place rather than copying every item.
   o.status = typeof o.status === 'string' && (statuses as readonly string[]).includes(o.status) ? o.status : 'unknown';
   return o as unknown as RawItem;
@@ -151,7 +178,7 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
     }
     return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
   }
-  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, `value.${index}.scheduleItems.${j}`))) };
+  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, index, j))) };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
 }
