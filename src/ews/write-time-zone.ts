@@ -18,13 +18,21 @@ function timeChangeXml(name: string, change: TimeChange): string {
   return element(name, children);
 }
 
+/** XML already written for frozen zones (the memoised ones every mailbox's working hours share). */
+const written = new WeakMap<SerializableTimeZone, string>();
+
 /** A SerializableTimeZone as `<t:TimeZone>` (or another element name of that type), schema order, `t:` prefix. */
 export function serializableTimeZoneXml(tz: SerializableTimeZone, elementName = 't:TimeZone'): string {
-  return element(elementName, [
+  const reusable = elementName === 't:TimeZone' && Object.isFrozen(tz);
+  const known = reusable ? written.get(tz) : undefined;
+  if (known !== undefined) return known;
+  const xml = element(elementName, [
     textElement('t:Bias', Math.round(tz.bias) + 0),
     timeChangeXml('t:StandardTime', tz.standardTime),
     timeChangeXml('t:DaylightTime', tz.daylightTime),
   ]);
+  if (reusable) written.set(tz, xml);
+  return xml;
 }
 
 function transitionXml(t: GroupTransition, kind: 'Period' | 'Group'): string {
