@@ -10,7 +10,10 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
+# NODE_OPTIONS: the heap ceiling `npm start` uses (see docs/operations.md, "Memory"); keep the container's
+# memory limit at least 256 MB above it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=512 \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app

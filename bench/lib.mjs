@@ -1,5 +1,6 @@
 // Benchmark helpers: child processes over IPC, the Google-style EWS request, a seeded Zipf sampler, statistics.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const T0 = Date.UTC(2026, 11, 1); // the looked-up day: 2026-12-01
@@ -11,9 +12,14 @@ export const GOOGLE = { clientId: 'bench-google', clientSecret: 'bench-google-se
 export const benchBox = (i) => `u${String(i).padStart(3, '0')}@${BENCH_DOMAIN}`;
 export const denseBox = (i) => `d${String(i).padStart(3, '0')}@${DENSE_DOMAIN}`;
 
+/** The Node flags `npm start` gives the relay (package.json), so the benchmark runs it the way production does. */
+export const START_FLAGS = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
 /** Starts bench/<name>.mjs with IPC; resolves with the child and its `ready` message. Its stdout goes nowhere. */
 export function child(name, args = {}) {
-  const proc = fork(fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)), [JSON.stringify(args)], { execArgv: [...(process.env.BENCH_PROF === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...(name === 'relay' && process.env.BENCH_RELAY_FLAGS ? process.env.BENCH_RELAY_FLAGS.split(' ') : [])], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const proc = fork(fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)), [JSON.stringify(args)], { execArgv: [...(process.env.BENCH_PROF === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...(name === 'relay' ? (process.env.BENCH_RELAY_FLAGS?.split(' ').filter(Boolean) ?? START_FLAGS) : [])], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = [];
   proc.on('message', (m) => {
     if (m.type === 'ready') return;

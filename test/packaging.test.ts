@@ -114,6 +114,16 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(new RegExp(`^EXPOSE ${configSchema.parse({}).server.port}\\b.*\\b${configMap.data.METRICS_PORT}\\b`, 'm'));
   });
 
+  it('gives the relay the heap ceiling npm start uses, and Kubernetes room above it', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const flags = pkg.scripts['start']!.split(/\s+/).filter((w) => w.startsWith('--'));
+    const heap = /^--max-old-space-size=(\d+)$/.exec(flags.find((f) => f.startsWith('--max-old-space-size=')) ?? '');
+    expect(heap, 'npm start sets the V8 heap ceiling').not.toBeNull();
+    expect(runtime).toMatch(new RegExp(`NODE_OPTIONS=${flags.join(' ')}(\\s|$)`, 'm'));
+    const limit = /^(\d+)Mi$/.exec(String(container.resources.limits.memory));
+    expect(Number(limit?.[1])).toBeGreaterThanOrEqual(Number(heap![1]) + 256);
+  });
+
   it('copies only files that exist', () => {
     for (const l of lines.filter((x) => x.startsWith('COPY ') && !x.includes('--from'))) {
       for (const src of l.split(/\s+/).slice(1, -1)) expect(existsSync(join(ROOT, src)), src).toBe(true);
