@@ -19,6 +19,42 @@ export interface LookupRecord {
 const latencyBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const breakerValue = { closed: 0, 'half-open': 1, open: 2 } as const;
 
+/**
+ * A counter tallied in a Map on the request path and handed to prom-client when the registry is read (its
+ * `collect`): prom-client hashes and validates the label set on every `inc`, and a lookup counts several
+ * things. The exported series are the same.
+ */
+class TalliedCounter {
+  readonly #counts = new Map<string, { labels: Record<string, string>; n: number }>();
+
+  constructor(
+    registry: Registry,
+    name: string,
+    help: string,
+    private readonly labelNames: readonly string[],
+  ) {
+    const counts = this.#counts;
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { labels, n } of counts.values()) this.inc(labels, n);
+      },
+    });
+  }
+
+  inc(labels: Record<string, string>, n = 1): void {
+    let key = '';
+    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
+    const entry = this.#counts.get(key);
+    if (entry) entry.n += n;
+    else this.#counts.set(key, { labels: { ...labels }, n });
+  }
+}
+
 export class RelayMetrics {
   readonly registry = new Registry();
   readonly #lookups = this.#counter('lookups_total', 'EWS requests answered, by operation and outcome', ['operation', 'outcome']);
@@ -44,8 +80,8 @@ export class RelayMetrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
   }
 
-  #counter(name: string, help: string, labelNames: string[]): Counter {
-    return new Counter({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry] });
+  #counter(name: string, help: string, labelNames: string[]): TalliedCounter {
+    return new TalliedCounter(this.registry, `${METRIC_PREFIX}${name}`, help, labelNames);
   }
 
   #histogram(name: string, help: string, labelNames: string[], buckets: number[]): Histogram {
