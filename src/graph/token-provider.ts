@@ -161,23 +161,25 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
     }
   }
 
-  /** The reusable token, after the secret-file check (a rotated secret drops it). */
-  function fresh(tenantId: string): string | undefined {
+  /** The tenant after the secret-file check (a rotated secret drops its reusable token); undefined if unknown. */
+  function current(tenantId: string): ResolvedTenant | undefined {
     const known = byId.get(tenantId);
-    if (!known) return undefined;
-    refresh(known);
+    return known && refresh(known);
+  }
+
+  /** The token to reuse, while it is more than 5 minutes from expiry. */
+  function reusable(tenantId: string): string | undefined {
     const entry = ready.get(tenantId);
     return entry && Date.now() < entry.refreshAt ? entry.token : undefined;
   }
 
   return {
-    peekToken: fresh,
+    peekToken: (tenantId) => (current(tenantId) ? reusable(tenantId) : undefined),
     getToken(tenantId) {
-      const known = byId.get(tenantId);
-      const tenant = known && refresh(known);
+      const tenant = current(tenantId);
       if (!tenant) return Promise.reject(new TokenError(tenantId, `tenant ${tenantId} is not configured`));
-      const entry = ready.get(tenantId);
-      if (entry && Date.now() < entry.refreshAt) return Promise.resolve(entry.token);
+      const token = reusable(tenantId);
+      if (token !== undefined) return Promise.resolve(token);
       let pending = inFlight.get(tenantId);
       if (!pending) {
         pending = acquire(tenant).finally(() => inFlight.delete(tenantId));
