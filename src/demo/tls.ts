@@ -35,37 +35,53 @@ export function demoTls(): Promise<DemoTls> {
 }
 
 async function generateServerTls(): Promise<DemoTls> {
-  const notBeforeDate = new Date(Date.now() - 86_400_000);
-  const notAfterDate = new Date(notBeforeDate.getTime() + tenYears);
+  const notBefore = new Date(Date.now() - 86_400_000);
+  const notAfter = new Date(notBefore.getTime() + tenYears);
+  return issueServerTls({
+    caName: 'Calendar Relay demo CA (throwaway)',
+    ca: { notBefore, notAfter },
+    serverName: 'localhost',
+    altNames: [
+      { type: 2, value: 'localhost' },
+      { type: 7, ip: '127.0.0.1' },
+      { type: 7, ip: '::1' },
+    ],
+    server: { notBefore, notAfter },
+  });
+}
+
+type AltName = { type: 2; value: string } | { type: 7; ip: string };
+
+/** A private CA and a server certificate it issued for `serverName` and `altNames`, each with its own validity. */
+export async function issueServerTls(spec: {
+  caName: string;
+  ca: { notBefore: Date; notAfter: Date };
+  serverName: string;
+  altNames: AltName[];
+  server: { notBefore: Date; notAfter: Date };
+}): Promise<DemoTls> {
   // EC keys: generation is fast and Node's TLS stack accepts them everywhere.
-  const ca = await generate([{ name: 'commonName', value: 'Calendar Relay demo CA (throwaway)' }], {
+  const ca = await generate([{ name: 'commonName', value: spec.caName }], {
     keyType: 'ec',
     algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
+    notBeforeDate: spec.ca.notBefore,
+    notAfterDate: spec.ca.notAfter,
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  const server = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const server = await generate([{ name: 'commonName', value: spec.serverName }], {
     keyType: 'ec',
     algorithm: 'sha256',
-    notBeforeDate,
-    notAfterDate,
+    notBeforeDate: spec.server.notBefore,
+    notAfterDate: spec.server.notAfter,
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
+      { name: 'subjectAltName', altNames: spec.altNames },
     ],
   });
   return { key: server.private, cert: server.cert, ca: ca.cert };

@@ -2,7 +2,7 @@
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { generate } from 'selfsigned';
+import { issueServerTls } from '../../src/demo/tls.js';
 
 export interface HttpsFront {
   url: string;
@@ -24,29 +24,12 @@ export async function httpsFront(app: FastifyInstance, tls: { key: string; cert:
 }
 
 /** A CA and a 127.0.0.1 server certificate valid over [notBefore, notAfter]; pass past dates for an expired one. */
-export async function serverCertificate(notBefore: Date, notAfter: Date): Promise<{ key: string; cert: string; ca: string }> {
-  const ca = await generate([{ name: 'commonName', value: 'doctor test CA' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(notBefore.getTime() - 86_400_000),
-    notAfterDate: new Date(Date.now() + 365 * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
+export function serverCertificate(notBefore: Date, notAfter: Date): Promise<{ key: string; cert: string; ca: string }> {
+  return issueServerTls({
+    caName: 'doctor test CA',
+    ca: { notBefore: new Date(notBefore.getTime() - 86_400_000), notAfter: new Date(Date.now() + 365 * 86_400_000) },
+    serverName: 'relay.test',
+    altNames: [{ type: 7, ip: '127.0.0.1' }],
+    server: { notBefore, notAfter },
   });
-  const server = await generate([{ name: 'commonName', value: 'relay.test' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notBeforeDate: notBefore,
-    notAfterDate: notAfter,
-    ca: { key: ca.private, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  return { key: server.private, cert: server.cert, ca: ca.cert };
 }
