@@ -158,7 +158,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: now() - sent }, 'getSchedule answered');
         if (res.status === 200) {
           try {
-            return { kind: 'ok', results: parseScheduleResponse(res.body) };
+            return { kind: 'ok', results: parseScheduleResponse(res.bytes) };
           } catch (err) {
             log().warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
             return failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer');

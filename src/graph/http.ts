@@ -27,7 +27,22 @@ export interface HttpResponse {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string>;
-  body: string;
+  /** The body as received. */
+  bytes: Buffer;
+  /** The body decoded as UTF-8 (on first use: getSchedule answers are read from their bytes). */
+  readonly body: string;
+}
+
+class Received implements HttpResponse {
+  #text: string | undefined;
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly bytes: Buffer,
+  ) {}
+  get body(): string {
+    return (this.#text ??= this.bytes.toString('utf8'));
+  }
 }
 
 export type HttpFailureKind = 'timeout' | 'aborted' | 'network' | 'host-not-allowed';
@@ -103,8 +118,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.#settled) return;
     this.#settled = true;
-    const body = this.#chunks.length === 1 ? this.#chunks[0]!.toString('utf8') : Buffer.concat(this.#chunks).toString('utf8');
-    this.resolve({ status: this.#status, headers: this.#headers, body });
+    this.resolve(new Received(this.#status, this.#headers, this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks)));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {

@@ -1,5 +1,6 @@
 // getSchedule on the wire: building the request body and checking the response, as pure functions.
 import { z } from 'zod';
+import { scanScheduleResponse } from './schedule-scan.js';
 import type { GraphStatus, GraphWorkingHours, MailboxSchedule, ScheduleItem } from './types.js';
 
 /** Minutes per availabilityView digit. The relay ignores the view, but Graph answers null with HTTP 500. */
@@ -28,16 +29,19 @@ export function isUtcZone(zone: string | null | undefined): boolean {
 
 /** `2026-12-01T17:00:00.0000000` in UTC to epoch ms; NaN for anything else (other zones are never asked for). */
 export function parseGraphInstant(value: { dateTime: string; timeZone?: string | null }): number {
-  return isUtcZone(value.timeZone) ? utcInstantIn(value.dateTime, 0, value.dateTime.length) : NaN;
+  if (!isUtcZone(value.timeZone)) return NaN;
+  // As UTF-8, anything but ASCII becomes bytes >= 0x80 that are never digits or separators.
+  const text = Buffer.from(value.dateTime, 'utf8');
+  return utcInstantIn(text, 0, text.length);
 }
 
 /**
- * The date-time text s[from, to) read as UTC epoch ms, NaN when malformed. Takes a range so the response scanner
- * can read it in place from the body, without a string per instant.
+ * The date-time text s[from, to) (bytes) read as UTC epoch ms, NaN when malformed. Takes a range so the response
+ * scanner (schedule-scan.ts) reads it in place from the body, without a string per instant.
  */
-export function utcInstantIn(s: string, from: number, to: number): number {
+export function utcInstantIn(s: Uint8Array, from: number, to: number): number {
   // Read by character code: a dense 62-day answer holds ~60,000 of these, and regex + Date.parse dominated.
-  if (to - from < 19 || s.charCodeAt(from + 4) !== 45 || s.charCodeAt(from + 7) !== 45 || s.charCodeAt(from + 10) !== 84 || s.charCodeAt(from + 13) !== 58 || s.charCodeAt(from + 16) !== 58) return NaN;
+  if (to - from < 19 || s[from + 4] !== 45 || s[from + 7] !== 45 || s[from + 10] !== 84 || s[from + 13] !== 58 || s[from + 16] !== 58) return NaN;
   const year = digits(s, from, 4);
   const month = digits(s, from + 5, 2);
   const day = digits(s, from + 8, 2);
@@ -45,13 +49,13 @@ export function utcInstantIn(s: string, from: number, to: number): number {
   const minute = digits(s, from + 14, 2);
   const second = digits(s, from + 17, 2);
   let end = to;
-  if (s.charCodeAt(end - 1) === 90) end -= 1; // a trailing Z
+  if (s[end - 1] === 90) end -= 1; // a trailing Z
   let fraction = 0;
   if (end > from + 19) {
-    if (s.charCodeAt(from + 19) !== 46 || end === from + 20) return NaN;
+    if (s[from + 19] !== 46 || end === from + 20) return NaN;
     // Milliseconds are the first three fraction digits (truncated); the rest only need to be digits.
     for (let i = from + 20; i < end; i++) {
-      const c = s.charCodeAt(i) - 48;
+      const c = s[i]! - 48;
       if (c < 0 || c > 9) return NaN;
       if (i < from + 23) fraction += c * (i === from + 20 ? 100 : i === from + 21 ? 10 : 1);
     }
@@ -71,10 +75,10 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /** The decimal number in s[from, from + count), or -1 if any of it is not a digit. */
-function digits(s: string, from: number, count: number): number {
+function digits(s: Uint8Array, from: number, count: number): number {
   let n = 0;
   for (let i = from; i < from + count; i++) {
-    const c = s.charCodeAt(i) - 48;
+    const c = s[i]! - 48;
     if (c < 0 || c > 9) return -1;
     n = n * 10 + c;
   }
@@ -88,6 +92,11 @@ function daysIn(year: number, month: number): number {
 }
 
 const statuses: readonly GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
+
+/** A scheduleItem's status as the relay keeps it: a status Graph adds later (or none) reads as unknown. */
+export function normaliseStatus(status: unknown): GraphStatus {
+  return typeof status === 'string' && (statuses as readonly string[]).includes(status) ? (status as GraphStatus) : 'unknown';
+}
 
 /** A scheduleItem as Graph sends it, after readItem's checks (a status Graph adds later reads as unknown). */
 interface RawItem {
@@ -156,7 +165,7 @@ function readItem(raw: unknown, mailbox: number, item: number): RawItem {
   if (!isDateTimeTimeZone(o.start)) throw badItem(mailbox, item, 'start');
   if (!isDateTimeTimeZone(o.end)) throw badItem(mailbox, item, 'end');
   // The parsed JSON is ours: the status is normalised in place rather than copying every item.
-  o.status = typeof o.status === 'string' && (statuses as readonly string[]).includes(o.status) ? o.status : 'unknown';
+  o.status = normaliseStatus(o.status);
   return o as unknown as RawItem;
 }
 
@@ -170,14 +179,18 @@ function toItem(raw: RawItem): ScheduleItem {
   return item;
 }
 
-function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: number): MailboxSchedule {
-  if (info.error) {
-    const { responseCode, message } = info.error;
-    if (responseCode === '5009' || /unable to resolve/i.test(message ?? '')) {
-      return { ok: false, code: 'ErrorMailRecipientNotFound', message: 'Graph could not resolve the address to a mailbox' };
-    }
-    return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
+/** The outcome for a scheduleInformation's `error`, undefined when it is not the documented shape. */
+export function mailboxError(error: unknown): MailboxSchedule | undefined {
+  if (!isObject(error) || !(isAbsent(error.message) || typeof error.message === 'string') || !(isAbsent(error.responseCode) || typeof error.responseCode === 'string')) return undefined;
+  const { responseCode, message } = error as { responseCode?: string | null; message?: string | null };
+  if (responseCode === '5009' || /unable to resolve/i.test(message ?? '')) {
+    return { ok: false, code: 'ErrorMailRecipientNotFound', message: 'Graph could not resolve the address to a mailbox' };
   }
+  return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
+}
+
+function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: number): MailboxSchedule {
+  if (info.error) return mailboxError(info.error)!;
   const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, index, j))) };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
@@ -186,8 +199,17 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
 /**
  * Results keyed by lower-cased scheduleId. Throws ScheduleResponseError for a body that is not the documented
  * shape; its message names the problem, never the body (which holds subjects).
+ *
+ * The body's bytes are read by scanScheduleResponse; only what it does not expect goes through JSON.parse and
+ * the checks below.
  */
-export function parseScheduleResponse(body: string): Map<string, MailboxSchedule> {
+export function parseScheduleResponse(body: Buffer | string): Map<string, MailboxSchedule> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return scanScheduleResponse(bytes) ?? parseScheduleJson(bytes.toString('utf8'));
+}
+
+/** The reference reading of a getSchedule answer: JSON.parse, then the checks. Exported for the scanner's tests. */
+export function parseScheduleJson(body: string): Map<string, MailboxSchedule> {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -218,7 +240,8 @@ const isOffset = (v: unknown) =>
   isAbsent(v) ||
   (isObject(v) && typeof v.time === 'string' && typeof v.dayOccurrence === 'number' && typeof v.dayOfWeek === 'string' && typeof v.month === 'number' && typeof v.year === 'number');
 
-function isWorkingHours(v: unknown): boolean {
+/** Whether `v` is a getSchedule workingHours (or absent). */
+export function isWorkingHours(v: unknown): boolean {
   if (isAbsent(v)) return true;
   if (!isObject(v) || !Array.isArray(v.daysOfWeek) || !v.daysOfWeek.every((d) => typeof d === 'string')) return false;
   if (typeof v.startTime !== 'string' || typeof v.endTime !== 'string' || !isObject(v.timeZone)) return false;
@@ -237,8 +260,7 @@ function checkResponse(json: unknown): Info[] | undefined {
     if (!isObject(info) || typeof info.scheduleId !== 'string') return undefined;
     if (!isAbsent(info.scheduleItems) && !Array.isArray(info.scheduleItems)) return undefined;
     if (!isWorkingHours(info.workingHours)) return undefined;
-    const e = info.error;
-    if (!isAbsent(e) && !(isObject(e) && (isAbsent(e.message) || typeof e.message === 'string') && (isAbsent(e.responseCode) || typeof e.responseCode === 'string'))) return undefined;
+    if (!isAbsent(info.error) && !mailboxError(info.error)) return undefined;
   }
   return json.value as Info[];
 }
