@@ -19,6 +19,9 @@ const alice = [
   item(Z(1, 0, 2), Z(2, 0, 2), 'busy', { subject: 'Secret', location: 'Hidden', isPrivate: true }),
 ];
 
+/** Thirty days of hourly meetings with multi-byte subjects: an answer of several encoded pieces (Utf8Answer). */
+const erin = Array.from({ length: 30 * 24 }, (_, i) => item(Z(0) + i * 3_600_000, Z(0) + i * 3_600_000 + 1_800_000, 'busy', { subject: `Réunion ☕ 😀 #${i} <b>`, location: 'Salle Ω' }));
+
 /** Expected digits for alice on 2026-12-01 Pacific, 30-minute slots, built by hand from the list above. */
 function aliceMerged(workingElsewhereDigit = '0'): string {
   const d = Array<string>(48).fill('0');
@@ -41,6 +44,7 @@ beforeAll(async () => {
     'bob@example.com': { items: [] },
     'carol@example.com': { items: [] },
     'dana@private.example': { items: alice, workingHours: pacificHours },
+    'erin@example.com': { items: erin },
   });
   t = await makeTestApp(source);
 });
@@ -89,6 +93,18 @@ describe('GetUserAvailability', () => {
     expect(between(res.body, 't:IsPrivate')).toEqual(['false', 'false', 'false', 'false', 'true']);
     expect(between(res.body, 't:FreeBusyViewType')).toEqual(['DetailedMerged']);
     expect(between(res.body, 't:MergedFreeBusy')).toEqual([aliceMerged('0')]);
+  });
+
+  it('writes a large answer (many encoded pieces) whole: every event, multi-byte text intact, schema-valid', async () => {
+    const xml = hPrefixedRequest({ mailboxes: ['erin@example.com', 'alice@example.com'], start: '2026-12-01T00:00:00', end: '2026-12-31T00:00:00', view: 'DetailedMerged', version: 'Exchange2013' });
+    const res = await ews(xml, 'exchange-online');
+    expect(res.status).toBe(200);
+    expect(Buffer.byteLength(res.body)).toBeGreaterThan(4 * 64 * 1024);
+    const subjects = between(res.body, 't:Subject');
+    expect(subjects.slice(0, erin.length)).toEqual(erin.map((_, i) => `Réunion ☕ 😀 #${i} &lt;b&gt;`));
+    expect(between(res.body, 't:Location').slice(0, 3)).toEqual(['Salle Ω', 'Salle Ω', 'Salle Ω']);
+    expect(between(res.body, 'm:ResponseCode')).toEqual(['NoError', 'NoError']);
+    expect(res.body.endsWith('</s:Body></s:Envelope>')).toBe(true);
   });
 
   it('downgrades Detailed views to free/busy where the domain does not disclose details', async () => {

@@ -11,14 +11,20 @@ function serverVersionInfo(schema: 'exchange-online' | 'exchange2010-sp2'): stri
   return element('t:ServerVersionInfo', '', v);
 }
 
-/** Wraps body XML (using the m:, t: prefixes) in an envelope that declares them. */
-export function soapEnvelope(bodyXml: string, schema: 'exchange-online' | 'exchange2010-sp2'): string {
+/** The envelope up to and including `<s:Body>`, declaring the m: and t: prefixes the body uses. */
+export function envelopeOpen(schema: 'exchange-online' | 'exchange2010-sp2'): string {
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
     `<s:Envelope xmlns:s="${NS.soap}" xmlns:m="${NS.messages}" xmlns:t="${NS.types}">` +
-    `<s:Header>${serverVersionInfo(schema)}</s:Header>` +
-    `<s:Body>${bodyXml}</s:Body></s:Envelope>`
+    `<s:Header>${serverVersionInfo(schema)}</s:Header><s:Body>`
   );
+}
+
+export const ENVELOPE_CLOSE = '</s:Body></s:Envelope>';
+
+/** Wraps body XML (using the m:, t: prefixes) in an envelope that declares them. */
+export function soapEnvelope(bodyXml: string, schema: 'exchange-online' | 'exchange2010-sp2'): string {
+  return envelopeOpen(schema) + bodyXml + ENVELOPE_CLOSE;
 }
 
 /** A SOAP 1.1 Fault in Exchange's shape: faultcode in the types namespace, detail in the errors namespace. */

@@ -4,12 +4,12 @@ import { lookupAvailability } from '../availability/lookup.js';
 import { rulesFromSerializable, rulesFromWindowsId, UTC_RULES } from '../availability/time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from '../availability/time-zone/types.js';
 import { EwsFault } from '../errors.js';
-import { soapEnvelope, soapFault } from './envelope.js';
+import { ENVELOPE_CLOSE, envelopeOpen, soapEnvelope, soapFault } from './envelope.js';
 import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
-import { availabilityResponseXml } from './write-availability-response.js';
-import { NS } from './xml-writer.js';
+import { writeAvailabilityResponse } from './write-availability-response.js';
+import { NS, Utf8Answer } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
 export interface EwsCaller {
@@ -38,7 +38,8 @@ export interface EwsAudit {
 
 export interface EwsAnswer {
   status: 200 | 500;
-  body: string;
+  /** The SOAP envelope, UTF-8. */
+  body: Buffer;
   audit: EwsAudit;
 }
 
@@ -73,21 +74,25 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         const k = o.ok ? 'NoError' : o.code;
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
-      return { status: 200, body: soapEnvelope(availabilityResponseXml(outcomes), schema), audit };
+      const out = new Utf8Answer();
+      out.add(envelopeOpen(schema));
+      writeAvailabilityResponse(outcomes, out);
+      out.add(ENVELOPE_CLOSE);
+      return { status: 200, body: out.bytes(), audit };
     }
     if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {
       const ids = op.children
         .filter((c) => c.ns === NS.messages && c.local === 'Ids')
         .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
       const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
-      return { status: 200, body: soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema), audit };
+      return { status: 200, body: Buffer.from(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema), 'utf8'), audit };
     }
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {
     const schema = responseSchemaFor(soap?.requestedVersion);
     if (err instanceof EwsFault) {
       audit.fault = err.code;
-      return { status: 500, body: soapFault(err.code, err.message, schema, err.backOffMilliseconds), audit };
+      return { status: 500, body: Buffer.from(soapFault(err.code, err.message, schema, err.backOffMilliseconds), 'utf8'), audit };
     }
     throw err;
   }

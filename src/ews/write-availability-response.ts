@@ -2,7 +2,7 @@
 import type { BusyType, CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
 import type { MailboxOutcome } from '../availability/lookup.js';
 import { serializableTimeZoneXml } from './write-time-zone.js';
-import { element, escapeXml, textElement } from './xml-writer.js';
+import { element, escapeXml, textElement, type Utf8Answer } from './xml-writer.js';
 
 const pad = (n: number, w = 2) => (w === 2 ? (n < 10 ? `0${n}` : `${n}`) : String(n).padStart(w, '0'));
 
@@ -27,9 +27,9 @@ export function formatLocal(localMs: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(m)}:${pad(secs % 60)}`;
 }
 
-// A large answer (100 mailboxes over 62 days: ~30,000 events, 13 MB) is appended to one string from start to
-// end. V8 keeps that as a rope and flattens it once, when the answer is sent; joining arrays (element()) at each
-// level instead flattens and copies every mailbox's events again, and one array of all fragments joins slower.
+// A mailbox's answer is appended to one string (V8 keeps it as a rope) and handed to the Utf8Answer, which
+// encodes it with its neighbours into a piece of bytes: joining arrays (element()) at each level instead
+// flattens and copies every mailbox's events again, and one array of all fragments joins slower.
 
 /**
  * An event's start and end tags with their times, made once per distinct instant in an answer: meetings share
@@ -136,10 +136,11 @@ function responseXml(outcome: MailboxOutcome, times: EventTimes): string {
   );
 }
 
-export function availabilityResponseXml(outcomes: readonly MailboxOutcome[]): string {
-  if (outcomes.length === 0) return element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', []));
+/** m:GetUserAvailabilityResponse, written to `out` mailbox by mailbox. */
+export function writeAvailabilityResponse(outcomes: readonly MailboxOutcome[], out: Utf8Answer): void {
+  if (outcomes.length === 0) return out.add(element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', [])));
   const times = eventTimes();
-  let xml = '<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>';
-  for (const outcome of outcomes) xml += responseXml(outcome, times);
-  return `${xml}</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>`;
+  out.add('<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>');
+  for (const outcome of outcomes) out.add(responseXml(outcome, times));
+  out.add('</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>');
 }

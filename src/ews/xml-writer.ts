@@ -44,3 +44,34 @@ export const NS = {
   errors: 'http://schemas.microsoft.com/exchange/services/2006/errors',
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
 } as const;
+
+/** Characters gathered before they are encoded into one piece of the answer. */
+const PIECE_CHARS = 64 * 1024;
+
+/**
+ * An answer gathered as UTF-8 bytes, a piece of about PIECE_CHARS characters at a time. A large answer (100
+ * mailboxes over 62 days: 13 MB) then never exists as one JavaScript string: built as a rope, it survived
+ * garbage collections while it grew and was copied and promoted by each, then flattened and encoded whole. The
+ * pieces are Buffers, outside the JavaScript heap; a small answer is still encoded once.
+ */
+export class Utf8Answer {
+  #pending = '';
+  readonly #pieces: Buffer[] = [];
+
+  add(xml: string): void {
+    this.#pending += xml;
+    // Never between the halves of a surrogate pair: each would be encoded as U+FFFD.
+    if (this.#pending.length >= PIECE_CHARS && !isHighSurrogate(this.#pending.charCodeAt(this.#pending.length - 1))) {
+      this.#pieces.push(Buffer.from(this.#pending, 'utf8'));
+      this.#pending = '';
+    }
+  }
+
+  bytes(): Buffer {
+    const last = Buffer.from(this.#pending, 'utf8');
+    this.#pending = '';
+    return this.#pieces.length === 0 ? last : Buffer.concat([...this.#pieces, last]);
+  }
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
