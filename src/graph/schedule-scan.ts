@@ -49,8 +49,17 @@ const K = {
   null: bytes('null'),
 };
 
+/** A date-time object exactly as Graph writes it: `{"dateTime":"…","timeZone":"UTC"}` (read without key lookups). */
+const CANONICAL_HEAD = bytes('{"dateTime":"');
+const CANONICAL_TAIL = bytes('","timeZone":"UTC"}');
+const STATUSES: readonly [Uint8Array, GraphStatus][] = (['busy', 'free', 'tentative', 'oof', 'workingElsewhere', 'unknown'] as const).map((s) => [bytes(s), s]);
+/** Distinct subjects and locations remembered per answer: meetings repeat across attendees and days. */
+const MAX_INTERNED = 4096;
+
 class Reader {
   i = 0;
+  /** ASCII subjects and locations already made, by FNV-1a hash of their bytes. */
+  readonly interned = new Map<number, string>();
   /** Where the last key read lies: [keyStart, keyEnd). */
   keyStart = 0;
   keyEnd = 0;
@@ -166,6 +175,50 @@ class Reader {
     return null;
   }
 
+  /** Like stringOrNull, but an ASCII value seen before in this answer is the same string, not a new one. */
+  text(): string | null {
+    if (this.peek() !== QUOTE) {
+      this.literal(K.null);
+      return null;
+    }
+    const start = ++this.i;
+    const end = this.stringEnd();
+    if (end < 0) return this.decode(start, end);
+    const b = this.b;
+    let hash = 0x811c9dc5;
+    for (let j = start; j < end; j++) {
+      const c = b[j]!;
+      if (c >= 0x80) return this.decode(start, end);
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    const known = this.interned.get(hash);
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let j = 0; j < known.length; j++) {
+        if (known.charCodeAt(j) !== b[start + j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const made = this.decode(start, end);
+    if (known === undefined && this.interned.size < MAX_INTERNED) this.interned.set(hash, made);
+    return made;
+  }
+
+  /** A status: the known ones matched in place; anything else as normaliseStatus reads it. */
+  status(): GraphStatus {
+    if (this.peek() !== QUOTE) {
+      this.literal(K.null);
+      return 'unknown';
+    }
+    const start = ++this.i;
+    const end = this.stringEnd();
+    for (const [name, status] of STATUSES) if (this.rangeIs(start, end, name)) return status;
+    return normaliseStatus(this.decode(start, end));
+  }
+
   literal(word: Uint8Array): void {
     if (!this.rangeIs(this.i, this.i + word.length, word)) throw giveUp;
     this.i += word.length;
@@ -242,6 +295,26 @@ class Reader {
 
   /** A dateTimeTimeZone as epoch ms; gives up on a zone other than UTC or a malformed date-time. */
   instant(): number {
+    this.ws();
+    const b = this.b;
+    const from = this.i + CANONICAL_HEAD.length;
+    if (this.rangeIs(this.i, from, CANONICAL_HEAD)) {
+      let quote = from;
+      while (quote < this.n && quote - from < 40 && b[quote] !== QUOTE) quote++;
+      // utcInstantIn accepts only digits and separators in place, so a value it reads needs no escape checks.
+      if (this.rangeIs(quote, quote + CANONICAL_TAIL.length, CANONICAL_TAIL)) {
+        const ms = utcInstantIn(b, from, quote);
+        if (!Number.isNaN(ms)) {
+          this.i = quote + CANONICAL_TAIL.length;
+          return ms;
+        }
+      }
+    }
+    return this.anyInstant();
+  }
+
+  /** instant() for any spelling of the object: keys in any order, other keys, other UTC names. */
+  anyInstant(): number {
     if (!this.openObject()) throw giveUp;
     let from = -1;
     let to = -1;
@@ -274,24 +347,56 @@ class Reader {
   item(): ScheduleItem {
     if (!this.openObject()) throw giveUp;
     let isPrivate: boolean | undefined;
-    let status: string | null = null;
+    let status: GraphStatus = 'unknown';
     let subject: string | null = null;
     let location: string | null = null;
     let start = NaN;
     let end = NaN;
     do {
       this.key();
-      // The common keys first, by length: a dense answer reads ~10 keys per item.
-      if (this.keyIs(K.start)) start = this.instant();
-      else if (this.keyIs(K.end)) end = this.instant();
-      else if (this.keyIs(K.status)) status = this.stringOrNull();
-      else if (this.keyIs(K.subject)) subject = this.stringOrNull();
-      else if (this.keyIs(K.location)) location = this.stringOrNull();
-      else if (this.keyIs(K.isPrivate)) isPrivate = this.booleanOrNull();
-      else this.skip(2);
+      // By the key's length first: a dense answer reads ten keys per item, most of them skipped.
+      switch (this.keyEnd - this.keyStart) {
+        case 5:
+          if (this.keyIs(K.start)) {
+            start = this.instant();
+            continue;
+          }
+          break;
+        case 3:
+          if (this.keyIs(K.end)) {
+            end = this.instant();
+            continue;
+          }
+          break;
+        case 6:
+          if (this.keyIs(K.status)) {
+            status = this.status();
+            continue;
+          }
+          break;
+        case 7:
+          if (this.keyIs(K.subject)) {
+            subject = this.text();
+            continue;
+          }
+          break;
+        case 8:
+          if (this.keyIs(K.location)) {
+            location = this.text();
+            continue;
+          }
+          break;
+        case 9:
+          if (this.keyIs(K.isPrivate)) {
+            isPrivate = this.booleanOrNull();
+            continue;
+          }
+          break;
+      }
+      this.skip(2);
     } while (this.more(CLOSE_OBJECT));
     if (Number.isNaN(start) || Number.isNaN(end)) throw giveUp;
-    const item: ScheduleItem = { start, end, status: normaliseStatus(status) as GraphStatus, isPrivate: isPrivate ?? false };
+    const item: ScheduleItem = { start, end, status, isPrivate: isPrivate ?? false };
     if (subject) item.subject = subject;
     if (location) item.location = location;
     return item;
