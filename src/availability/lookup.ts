@@ -20,7 +20,11 @@ export interface DomainPolicy {
 export type PerMailboxCode = MailboxErrorCode | 'ErrorInvalidSmtpAddress';
 
 export type MailboxOutcome =
-  | { ok: true; view: FreeBusyViewModel }
+  /**
+   * The view is built when the answer is written, one mailbox at a time, so a large answer never holds every
+   * mailbox's events at once (they survived collections and were copied, in a 100-mailbox lookup).
+   */
+  | { ok: true; view: () => FreeBusyViewModel }
   | { ok: false; code: PerMailboxCode; message: string };
 
 export interface LookupRequest {
@@ -143,7 +147,8 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
         options = { startUtc: window.startUtc, endUtc: window.endUtc, intervalMinutes: req.intervalMinutes, requested: req.view, disclosure: o.disclosure, workingElsewhere: req.workingElsewhere, zone: req.zone };
         optionsFor.set(o.disclosure, options);
       }
-      return { ok: true, view: buildFreeBusyView(r.items, r.workingHours, options) };
+      const context = options;
+      return { ok: true, view: () => buildFreeBusyView(r.items, r.workingHours, context) };
     }),
   };
 }

@@ -125,7 +125,7 @@ function viewXml(view: FreeBusyViewModel, times: EventTimes): string {
 const SUCCESS = element('m:ResponseMessage', textElement('m:ResponseCode', 'NoError'), { ResponseClass: 'Success' });
 
 function responseXml(outcome: MailboxOutcome, times: EventTimes): string {
-  if (outcome.ok) return `<m:FreeBusyResponse>${SUCCESS}${viewXml(outcome.view, times)}</m:FreeBusyResponse>`;
+  if (outcome.ok) return `<m:FreeBusyResponse>${SUCCESS}${viewXml(outcome.view(), times)}</m:FreeBusyResponse>`;
   return element(
     'm:FreeBusyResponse',
     element(
