@@ -15,7 +15,7 @@ const tokenRes = await request(`${fakeUrl}/${tenantId}/oauth2/v2.0/token`, { met
 const { access_token: token } = await tokenRes.body.json();
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 const utc = (ms) => ({ dateTime: new Date(ms).toISOString().slice(0, 19), timeZone: 'UTC' });
-const schedule = (schedules, start, end) => JSON.stringify({ schedules, startTime: utc(start), endTime: utc(end), availabilityViewInterval: 30 });
+const schedule = (schedules, start, end) => JSON.stringify({ schedules, startTime: utc(start), endTime: utc(end), availabilityViewInterval: 1440 }); // the interval the relay asks for
 
 let n = 0;
 /** One getSchedule, answer read as text; the mailboxes rotate like the relay's workload. */

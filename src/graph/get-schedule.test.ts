@@ -34,7 +34,7 @@ describe('getSchedules against the fake Graph', () => {
       schedules: ['alice@example.com'],
       startTime: { dateTime: '2026-12-01T00:00:00', timeZone: 'UTC' },
       endTime: { dateTime: '2026-12-02T00:00:00', timeZone: 'UTC' },
-      availabilityViewInterval: 30,
+      availabilityViewInterval: 1440,
     });
   });
 

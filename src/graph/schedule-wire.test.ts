@@ -11,7 +11,7 @@ describe('buildScheduleRequest', () => {
       schedules: ['a@x.com'],
       startTime: { dateTime: '2026-12-01T08:00:00', timeZone: 'UTC' },
       endTime: { dateTime: '2026-12-02T00:00:00', timeZone: 'UTC' },
-      availabilityViewInterval: 30,
+      availabilityViewInterval: 1440,
     });
   });
 });

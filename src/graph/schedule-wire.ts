@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { scanScheduleResponse } from './schedule-scan.js';
 import type { GraphStatus, GraphWorkingHours, MailboxSchedule, ScheduleItem } from './types.js';
 
-/** Minutes per availabilityView digit. The relay ignores the view, but Graph answers null with HTTP 500. */
-export const AVAILABILITY_VIEW_INTERVAL = 30;
+/**
+ * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
+ * but Graph answers null with HTTP 500; its largest value makes the view one digit per day, the least to send.
+ */
+export const AVAILABILITY_VIEW_INTERVAL = 1440;
 
 /** Graph's `dateTime` without offset; the zone travels separately as "UTC". */
 export function formatUtcDateTime(ms: number): string {
