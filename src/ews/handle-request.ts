@@ -9,7 +9,7 @@ import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
 import { writeAvailabilityResponse } from './write-availability-response.js';
-import { NS, Utf8Answer } from './xml-writer.js';
+import { AnswerWriter, NS } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
 export interface EwsCaller {
@@ -74,11 +74,11 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         const k = o.ok ? 'NoError' : o.code;
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
-      const out = new Utf8Answer();
-      out.add(envelopeOpen(schema));
+      const out = new AnswerWriter();
+      out.text(envelopeOpen(schema));
       writeAvailabilityResponse(outcomes, out);
-      out.add(ENVELOPE_CLOSE);
-      return { status: 200, body: out.bytes(), audit };
+      out.text(ENVELOPE_CLOSE);
+      return { status: 200, body: out.result(), audit };
     }
     if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {
       const ids = op.children

@@ -2,7 +2,7 @@
 import type { BusyType, CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
 import type { MailboxOutcome } from '../availability/lookup.js';
 import { serializableTimeZoneXml } from './write-time-zone.js';
-import { element, escapeXml, textElement, type Utf8Answer } from './xml-writer.js';
+import { type AnswerWriter, element, escapeXml, textElement, utf8 } from './xml-writer.js';
 
 const pad = (n: number, w = 2) => (w === 2 ? (n < 10 ? `0${n}` : `${n}`) : String(n).padStart(w, '0'));
 
@@ -27,32 +27,31 @@ export function formatLocal(localMs: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(m)}:${pad(secs % 60)}`;
 }
 
-// A mailbox's answer is appended to one string (V8 keeps it as a rope) and handed to the Utf8Answer, which
-// encodes it with its neighbours into a piece of bytes: joining arrays (element()) at each level instead
-// flattens and copies every mailbox's events again, and one array of all fragments joins slower.
+// The answer goes to an AnswerWriter: events, the bulk of a large answer, as fragments of bytes made once
+// (tags, times, tails), with only subjects and locations encoded per event; the rest as short strings.
 
 /**
- * An event's start and end tags with their times, made once per distinct instant in an answer: meetings share
- * start and end times across mailboxes and days, and each event is then a few pieces instead of a dozen.
+ * An event's start and end tags with their times, as UTF-8 made once per distinct instant in an answer: meetings
+ * share start and end times across mailboxes and days.
  */
 interface EventTimes {
   /** `<t:CalendarEvent><t:StartTime>…</t:StartTime><t:EndTime>` */
-  open(localMs: number): string;
+  open(localMs: number): Buffer;
   /** `…</t:EndTime><t:BusyType>` */
-  close(localMs: number): string;
+  close(localMs: number): Buffer;
 }
 function eventTimes(): EventTimes {
-  const opens = new Map<number, string>();
-  const closes = new Map<number, string>();
+  const opens = new Map<number, Buffer>();
+  const closes = new Map<number, Buffer>();
   return {
     open(localMs) {
       let xml = opens.get(localMs);
-      if (xml === undefined) opens.set(localMs, (xml = `<t:CalendarEvent><t:StartTime>${formatLocal(localMs)}</t:StartTime><t:EndTime>`));
+      if (xml === undefined) opens.set(localMs, (xml = utf8(`<t:CalendarEvent><t:StartTime>${formatLocal(localMs)}</t:StartTime><t:EndTime>`)));
       return xml;
     },
     close(localMs) {
       let xml = closes.get(localMs);
-      if (xml === undefined) closes.set(localMs, (xml = `${formatLocal(localMs)}</t:EndTime><t:BusyType>`));
+      if (xml === undefined) closes.set(localMs, (xml = utf8(`${formatLocal(localMs)}</t:EndTime><t:BusyType>`)));
       return xml;
     },
   };
@@ -67,9 +66,9 @@ const PUBLIC_END = `${DETAILS_TAIL}false</t:IsPrivate></t:CalendarEventDetails><
 /** The rest of an event after its times, per busy type: without details, private, and opening public details. */
 function busyTails(busyType: BusyType) {
   return {
-    plain: `${busyType}</t:BusyType></t:CalendarEvent>`,
-    private: `${busyType}</t:BusyType><t:CalendarEventDetails>${PRIVATE_END}`,
-    details: `${busyType}</t:BusyType><t:CalendarEventDetails>`,
+    plain: utf8(`${busyType}</t:BusyType></t:CalendarEvent>`),
+    private: utf8(`${busyType}</t:BusyType><t:CalendarEventDetails>${PRIVATE_END}`),
+    details: utf8(`${busyType}</t:BusyType><t:CalendarEventDetails>`),
   };
 }
 const BUSY_TAILS: Record<BusyType, ReturnType<typeof busyTails>> = {
@@ -80,33 +79,52 @@ const BUSY_TAILS: Record<BusyType, ReturnType<typeof busyTails>> = {
   WorkingElsewhere: busyTails('WorkingElsewhere'),
   NoData: busyTails('NoData'),
 };
+const EMPTY_SUBJECT = utf8('<t:Subject/>');
+const SUBJECT_OPEN = utf8('<t:Subject>');
+const SUBJECT_CLOSE = utf8('</t:Subject>');
+const EMPTY_LOCATION_END = utf8(`<t:Location/>${PUBLIC_END}`);
+const LOCATION_OPEN = utf8('<t:Location>');
+const LOCATION_CLOSE_END = utf8(`</t:Location>${PUBLIC_END}`);
 
 // Times, busy types and booleans need no escaping; subject and location go through escapeXml.
-function eventXml(ev: CalendarEventView, times: EventTimes): string {
-  const head = times.open(ev.startLocal) + times.close(ev.endLocal);
+function writeEvent(ev: CalendarEventView, times: EventTimes, out: AnswerWriter): void {
+  out.bytes(times.open(ev.startLocal));
+  out.bytes(times.close(ev.endLocal));
   const tails = BUSY_TAILS[ev.busyType];
   const d = ev.details;
-  if (!d) return head + tails.plain;
-  if (d.isPrivate) return head + tails.private;
+  if (!d) return out.bytes(tails.plain);
+  if (d.isPrivate) return out.bytes(tails.private);
+  out.bytes(tails.details);
   const subject = escapeXml(d.subject ?? '');
+  if (subject === '') out.bytes(EMPTY_SUBJECT);
+  else {
+    out.bytes(SUBJECT_OPEN);
+    out.text(subject);
+    out.bytes(SUBJECT_CLOSE);
+  }
   const location = escapeXml(d.location ?? '');
-  return (
-    head +
-    tails.details +
-    (subject === '' ? '<t:Subject/>' : `<t:Subject>${subject}</t:Subject>`) +
-    (location === '' ? `<t:Location/>${PUBLIC_END}` : `<t:Location>${location}</t:Location>${PUBLIC_END}`)
-  );
+  if (location === '') out.bytes(EMPTY_LOCATION_END);
+  else {
+    out.bytes(LOCATION_OPEN);
+    out.text(location);
+    out.bytes(LOCATION_CLOSE_END);
+  }
 }
 
-function viewXml(view: FreeBusyViewModel, times: EventTimes): string {
+const EVENTS_OPEN = utf8('<t:CalendarEventArray>');
+const EVENTS_CLOSE = utf8('</t:CalendarEventArray>');
+
+function writeView(view: FreeBusyViewModel, times: EventTimes, out: AnswerWriter): void {
   let xml = `<m:FreeBusyView>${textElement('t:FreeBusyViewType', view.viewType)}`;
   if (view.merged !== undefined) xml += textElement('t:MergedFreeBusy', view.merged);
   if (view.events) {
     if (view.events.length === 0) xml += '<t:CalendarEventArray/>';
     else {
-      xml += '<t:CalendarEventArray>';
-      for (const ev of view.events) xml += eventXml(ev, times);
-      xml += '</t:CalendarEventArray>';
+      out.text(xml);
+      out.bytes(EVENTS_OPEN);
+      for (const ev of view.events) writeEvent(ev, times, out);
+      out.bytes(EVENTS_CLOSE);
+      xml = '';
     }
   }
   if (view.workingHours) {
@@ -119,14 +137,18 @@ function viewXml(view: FreeBusyViewModel, times: EventTimes): string {
     );
     xml += element('t:WorkingHours', [serializableTimeZoneXml(view.workingHours.timeZone), element('t:WorkingPeriodArray', periods)]);
   }
-  return `${xml}</m:FreeBusyView>`;
+  out.text(`${xml}</m:FreeBusyView>`);
 }
 
 const SUCCESS = element('m:ResponseMessage', textElement('m:ResponseCode', 'NoError'), { ResponseClass: 'Success' });
 
-function responseXml(outcome: MailboxOutcome, times: EventTimes): string {
-  if (outcome.ok) return `<m:FreeBusyResponse>${SUCCESS}${viewXml(outcome.view(), times)}</m:FreeBusyResponse>`;
-  return element(
+function writeResponse(outcome: MailboxOutcome, times: EventTimes, out: AnswerWriter): void {
+  if (outcome.ok) {
+    out.text(`<m:FreeBusyResponse>${SUCCESS}`);
+    writeView(outcome.view(), times, out);
+    return out.text('</m:FreeBusyResponse>');
+  }
+  const xml = element(
     'm:FreeBusyResponse',
     element(
       'm:ResponseMessage',
@@ -134,13 +156,14 @@ function responseXml(outcome: MailboxOutcome, times: EventTimes): string {
       { ResponseClass: 'Error' },
     ),
   );
+  out.text(xml);
 }
 
 /** m:GetUserAvailabilityResponse, written to `out` mailbox by mailbox. */
-export function writeAvailabilityResponse(outcomes: readonly MailboxOutcome[], out: Utf8Answer): void {
-  if (outcomes.length === 0) return out.add(element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', [])));
+export function writeAvailabilityResponse(outcomes: readonly MailboxOutcome[], out: AnswerWriter): void {
+  if (outcomes.length === 0) return out.text(element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', [])));
   const times = eventTimes();
-  out.add('<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>');
-  for (const outcome of outcomes) out.add(responseXml(outcome, times));
-  out.add('</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>');
+  out.text('<m:GetUserAvailabilityResponse><m:FreeBusyResponseArray>');
+  for (const outcome of outcomes) writeResponse(outcome, times, out);
+  out.text('</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>');
 }

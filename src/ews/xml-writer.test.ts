@@ -1,25 +1,35 @@
-// Utf8Answer: the bytes of the pieces are the UTF-8 of everything added, whatever the piece boundaries.
+// AnswerWriter: the bytes are those of every fragment and text written, in order, whatever the growth steps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Utf8Answer } from './xml-writer.js';
+import { AnswerWriter, utf8 } from './xml-writer.js';
 
-describe('Utf8Answer', () => {
-  it('gives exactly the UTF-8 of the concatenation, across piece boundaries and split surrogate pairs', () => {
-    const big = fc.string({ unit: 'binary', minLength: 1, maxLength: 40_000 });
+describe('AnswerWriter', () => {
+  it('holds exactly the UTF-8 of what was written, across growth of its buffer', () => {
+    type Piece = { kind: 'text'; s: string } | { kind: 'bytes'; b: Buffer };
+    const text = (s: string): Piece => ({ kind: 'text', s });
+    const piece: fc.Arbitrary<Piece> = fc.oneof(
+      fc.string({ unit: 'binary' }).map(text),
+      fc.string({ unit: 'grapheme', maxLength: 30_000 }).map(text),
+      fc.string({ unit: 'binary', maxLength: 200 }).map((s): Piece => ({ kind: 'bytes', b: utf8(s) })),
+      fc.constantFrom(text('😀'), text('\ud83d'), { kind: 'bytes', b: utf8('x'.repeat(70_000)) }),
+    );
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), big, fc.constantFrom('😀', '\ud83d', '\ude00', 'x'.repeat(70_000))), { maxLength: 12 }), (parts) => {
-        const out = new Utf8Answer();
-        for (const p of parts) out.add(p);
-        expect(out.bytes().equals(Buffer.from(parts.join(''), 'utf8'))).toBe(true);
+      fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+        const out = new AnswerWriter();
+        for (const p of pieces) {
+          if (p.kind === 'text') out.text(p.s);
+          else out.bytes(p.b);
+        }
+        const expected = Buffer.concat(pieces.map((p) => (p.kind === 'text' ? Buffer.from(p.s, 'utf8') : p.b)));
+        expect(out.result().equals(expected)).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 
-  it('keeps a pair whose high half ends a full piece', () => {
-    const out = new Utf8Answer();
-    out.add(`${'a'.repeat(64 * 1024 - 1)}\ud83d`);
-    out.add('\ude00!');
-    expect(out.bytes().toString('utf8').endsWith('😀!')).toBe(true);
+  it('grows past its first buffer in one step for a long text', () => {
+    const out = new AnswerWriter();
+    out.text('é'.repeat(100_000));
+    expect(out.result().toString('utf8')).toBe('é'.repeat(100_000));
   });
 });
