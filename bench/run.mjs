@@ -130,7 +130,12 @@ async function main() {
     out.push(cpuRow('baseline', basePeak), cpuRow('relay', relayPeak));
     out.push('', `throughput ratio relay/baseline: ${ratio.toFixed(2)}; p99 at half load (paced): relay ${relayHalf.p99.toFixed(1)} ms vs baseline ${baseHalf.p99.toFixed(1)} ms (+${(relayHalf.p99 - baseHalf.p99).toFixed(1)} ms); with autocannon's bursts +${(relayBurst.p99 - baseBurst.p99).toFixed(1)} ms; RSS ratio ${(relayStats.peakRss / baseStats.peakRss).toFixed(2)}`, '');
     check('throughput >= 0.7 x baseline', ratio >= 0.7, ratio.toFixed(2));
-    check('p99 at half load <= baseline + 5 ms', relayHalf.p99 <= baseHalf.p99 + 5, `${relayHalf.p99.toFixed(1)} vs ${baseHalf.p99.toFixed(1)} ms`);
+    // Met only if met both ways: under steady load and under autocannon's per-second bursts.
+    check(
+      'p99 at half load <= baseline + 5 ms',
+      relayHalf.p99 <= baseHalf.p99 + 5 && relayBurst.p99 <= baseBurst.p99 + 5,
+      `paced ${relayHalf.p99.toFixed(1)} vs ${baseHalf.p99.toFixed(1)} ms, bursts ${relayBurst.p99.toFixed(1)} vs ${baseBurst.p99.toFixed(1)} ms`,
+    );
     check('relay peak RSS < 150 MB', relayStats.peakRss < 150 * 1_048_576, `${mb(relayStats.peakRss).toFixed(0)} MB`);
 
   }
