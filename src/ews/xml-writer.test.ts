@@ -27,6 +27,19 @@ describe('AnswerWriter', () => {
     );
   });
 
+  it('gives each of two writers open at once its own bytes', () => {
+    const a = new AnswerWriter();
+    const b = new AnswerWriter();
+    a.text('first');
+    b.text('second');
+    a.text(' one');
+    expect(b.result().toString()).toBe('second');
+    expect(a.result().toString()).toBe('first one');
+    const c = new AnswerWriter();
+    c.text('third');
+    expect(c.result().toString()).toBe('third');
+  });
+
   it('grows past its first buffer in one step for a long text', () => {
     const out = new AnswerWriter();
     out.text('é'.repeat(100_000));
