@@ -111,8 +111,19 @@ function minutesOf(time: string): number | undefined {
   return v <= 1440 ? v : undefined;
 }
 
+/** Views already made for frozen working hours (the ones Graph's answers share, see schedule-scan.ts), by year. */
+const viewsOf = new WeakMap<GraphWorkingHours, Map<number, FreeBusyViewModel['workingHours']>>();
+
 /** Graph working hours as EWS WorkingHours; undefined when Graph's data cannot be expressed faithfully. */
 export function workingHoursView(wh: GraphWorkingHours, year: number): FreeBusyViewModel['workingHours'] {
+  if (!Object.isFrozen(wh)) return makeWorkingHoursView(wh, year);
+  let byYear = viewsOf.get(wh);
+  if (!byYear) viewsOf.set(wh, (byYear = new Map()));
+  if (!byYear.has(year)) byYear.set(year, Object.freeze(makeWorkingHoursView(wh, year)));
+  return byYear.get(year);
+}
+
+function makeWorkingHoursView(wh: GraphWorkingHours, year: number): FreeBusyViewModel['workingHours'] {
   const days = wh.daysOfWeek.filter((d) => DAY.test(d)).map((d) => d[0]!.toUpperCase() + d.slice(1).toLowerCase());
   const start = minutesOf(wh.startTime);
   const end = minutesOf(wh.endTime);

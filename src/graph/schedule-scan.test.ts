@@ -133,6 +133,21 @@ describe('scanScheduleResponse', () => {
     expect(() => parseScheduleResponse(Buffer.from('{"value":[{"scheduleId":"a@x",]}'))).toThrow('getSchedule response is not JSON');
   });
 
+  it('gives the same frozen workingHours object for the same bytes, a new one for other bytes', () => {
+    const hours = (start: string) => `{"daysOfWeek":["monday"],"startTime":"${start}","endTime":"17:00:00","timeZone":{"name":"Pacific Standard Time"}}`;
+    const body = (start: string) => `{"value":[{"scheduleId":"a@x","scheduleItems":[],"workingHours":${hours(start)}}]}`;
+    const wh = (start: string) => {
+      const r = scan(body(start))?.get('a@x');
+      return r?.ok ? r.workingHours : undefined;
+    };
+    const first = wh('08:00:00');
+    expect(first).toStrictEqual(JSON.parse(hours('08:00:00')));
+    expect(Object.isFrozen(first) && Object.isFrozen(first?.timeZone) && Object.isFrozen(first?.daysOfWeek)).toBe(true);
+    expect(wh('08:00:00')).toBe(first);
+    expect(wh('09:00:00')).not.toBe(first);
+    expect(wh('09:00:00')?.startTime).toBe('09:00:00');
+  });
+
   it('decodes escapes and UTF-8 in values, including a UTF-8 sequence cut by the closing quote', () => {
     const body = Buffer.concat([Buffer.from('{"value":[{"scheduleId":"a@x","scheduleItems":[{"status":"busy","subject":"caf\\u00e9 \\"x\\" \\\\ \\n ☕","location":"'), Buffer.of(0xe2, 0x98), Buffer.from('","start":{"dateTime":"2026-12-01T09:00:00"},"end":{"dateTime":"2026-12-01T10:00:00"}}]}]}')]);
     const got = scanScheduleResponse(body);

@@ -56,6 +56,21 @@ const STATUSES: readonly [Uint8Array, GraphStatus][] = (['busy', 'free', 'tentat
 /** Distinct subjects and locations remembered per answer: meetings repeat across attendees and days. */
 const MAX_INTERNED = 4096;
 
+/**
+ * workingHours as read before, by FNV-1a hash of their bytes: an organisation's mailboxes share a handful of
+ * settings, and each answer repeats them per mailbox. The values are frozen, being shared by every lookup.
+ */
+const workingHoursSeen = new Map<number, { bytes: Buffer; value: unknown }>();
+const MAX_WORKING_HOURS = 256;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 class Reader {
   i = 0;
   /** ASCII subjects and locations already made, by FNV-1a hash of their bytes. */
@@ -293,6 +308,22 @@ class Reader {
     return JSON.parse(this.b.toString('utf8', start, this.i));
   }
 
+  /** workingHours (checked by the caller), the same frozen object for the same bytes. */
+  workingHours(): unknown {
+    this.ws();
+    const start = this.i;
+    this.skip(1);
+    const b = this.b;
+    let hash = 0x811c9dc5;
+    for (let j = start; j < this.i; j++) hash = Math.imul(hash ^ b[j]!, 0x01000193);
+    const seen = workingHoursSeen.get(hash);
+    if (seen && this.rangeIs(start, this.i, seen.bytes)) return seen.value;
+    const value = deepFreeze(JSON.parse(b.toString('utf8', start, this.i)) as unknown);
+    if (workingHoursSeen.size >= MAX_WORKING_HOURS) workingHoursSeen.clear();
+    workingHoursSeen.set(hash, { bytes: Buffer.from(b.subarray(start, this.i)), value });
+    return value;
+  }
+
   /** A dateTimeTimeZone as epoch ms; gives up on a zone other than UTC or a malformed date-time. */
   instant(): number {
     this.ws();
@@ -429,7 +460,7 @@ class Reader {
       this.key();
       if (this.keyIs(K.scheduleItems)) items = this.items();
       else if (this.keyIs(K.scheduleId)) id = this.stringOrNull();
-      else if (this.keyIs(K.workingHours)) workingHours = this.parsed();
+      else if (this.keyIs(K.workingHours)) workingHours = this.workingHours();
       else if (this.keyIs(K.error)) error = this.parsed();
       else this.skip(2);
     } while (this.more(CLOSE_OBJECT));
