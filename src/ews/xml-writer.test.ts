@@ -23,7 +23,7 @@ describe('AnswerWriter', () => {
         const expected = Buffer.concat(pieces.map((p) => (p.kind === 'text' ? Buffer.from(p.s, 'utf8') : p.b)));
         expect(out.result().equals(expected)).toBe(true);
       }),
-      { numRuns: 300 },
+      { seed: 43, numRuns: 300 },
     );
   });
 
