@@ -8,7 +8,7 @@
 // and nothing else: anything it does not expect (an escape in a key or a date, a field of another type, a
 // syntax error, nesting deeper than MAX_DEPTH) makes it give up, and the caller falls back to JSON.parse and the
 // full checks, which accept or reject the body and name the problem. So it can only ever be faster, not
-// different: test/schedule-scan.test.ts checks both paths against each other on generated answers.
+// different: schedule-scan.test.ts checks both paths against each other on generated answers.
 import { isUtcZone, isWorkingHours, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
 import type { GraphStatus, GraphWorkingHours, MailboxSchedule, ScheduleItem } from './types.js';
 
@@ -300,7 +300,7 @@ class Reader {
     this.i = i;
   }
 
-  /** A small value (workingHours, error) handed to JSON.parse whole. */
+  /** A small value (a mailbox's error) handed to JSON.parse whole. */
   parsed(): unknown {
     this.ws();
     const start = this.i;
