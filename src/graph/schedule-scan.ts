@@ -427,10 +427,11 @@ class Reader {
       this.skip(2);
     } while (this.more(CLOSE_OBJECT));
     if (Number.isNaN(start) || Number.isNaN(end)) throw giveUp;
-    const item: ScheduleItem = { start, end, status, isPrivate: isPrivate ?? false };
-    if (subject) item.subject = subject;
-    if (location) item.location = location;
-    return item;
+    const priv = isPrivate ?? false;
+    // One literal per shape: a property added after the literal goes to a separate backing store (+40 bytes an
+    // item, and a dense lookup holds ~35,000 items until its last Graph call is in).
+    if (subject) return location ? { start, end, status, isPrivate: priv, subject, location } : { start, end, status, isPrivate: priv, subject };
+    return location ? { start, end, status, isPrivate: priv, location } : { start, end, status, isPrivate: priv };
   }
 
   items(): ScheduleItem[] | undefined {
