@@ -9,7 +9,7 @@ import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
 import { writeAvailabilityResponse } from './write-availability-response.js';
-import { AnswerWriter, NS } from './xml-writer.js';
+import { AnswerWriter, NS, utf8 } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
 export interface EwsCaller {
@@ -85,14 +85,14 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         .filter((c) => c.ns === NS.messages && c.local === 'Ids')
         .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
       const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
-      return { status: 200, body: Buffer.from(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema), 'utf8'), audit };
+      return { status: 200, body: utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema)), audit };
     }
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {
     const schema = responseSchemaFor(soap?.requestedVersion);
     if (err instanceof EwsFault) {
       audit.fault = err.code;
-      return { status: 500, body: Buffer.from(soapFault(err.code, err.message, schema, err.backOffMilliseconds), 'utf8'), audit };
+      return { status: 500, body: utf8(soapFault(err.code, err.message, schema, err.backOffMilliseconds)), audit };
     }
     throw err;
   }

@@ -41,19 +41,19 @@ interface EventTimes {
   close(localMs: number): Buffer;
 }
 function eventTimes(): EventTimes {
-  const opens = new Map<number, Buffer>();
-  const closes = new Map<number, Buffer>();
   return {
-    open(localMs) {
-      let xml = opens.get(localMs);
-      if (xml === undefined) opens.set(localMs, (xml = utf8(`<t:CalendarEvent><t:StartTime>${formatLocal(localMs)}</t:StartTime><t:EndTime>`)));
-      return xml;
-    },
-    close(localMs) {
-      let xml = closes.get(localMs);
-      if (xml === undefined) closes.set(localMs, (xml = utf8(`${formatLocal(localMs)}</t:EndTime><t:BusyType>`)));
-      return xml;
-    },
+    open: memo((localMs) => utf8(`<t:CalendarEvent><t:StartTime>${formatLocal(localMs)}</t:StartTime><t:EndTime>`)),
+    close: memo((localMs) => utf8(`${formatLocal(localMs)}</t:EndTime><t:BusyType>`)),
+  };
+}
+
+/** `make` remembered per argument. */
+function memo(make: (key: number) => Buffer): (key: number) => Buffer {
+  const made = new Map<number, Buffer>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = make(key)));
+    return value;
   };
 }
 
@@ -79,12 +79,19 @@ const BUSY_TAILS: Record<BusyType, ReturnType<typeof busyTails>> = {
   WorkingElsewhere: busyTails('WorkingElsewhere'),
   NoData: busyTails('NoData'),
 };
-const EMPTY_SUBJECT = utf8('<t:Subject/>');
-const SUBJECT_OPEN = utf8('<t:Subject>');
-const SUBJECT_CLOSE = utf8('</t:Subject>');
-const EMPTY_LOCATION_END = utf8(`<t:Location/>${PUBLIC_END}`);
-const LOCATION_OPEN = utf8('<t:Location>');
-const LOCATION_CLOSE_END = utf8(`</t:Location>${PUBLIC_END}`);
+/** An element's three spellings: empty, and the tags around escaped text. */
+const textTags = (name: string) => ({ empty: utf8(`<${name}/>`), open: utf8(`<${name}>`), close: utf8(`</${name}>`) });
+const SUBJECT = textTags('t:Subject');
+const LOCATION = textTags('t:Location');
+const PUBLIC_END_BYTES = utf8(PUBLIC_END);
+
+function writeText(out: AnswerWriter, tags: ReturnType<typeof textTags>, text: string | undefined): void {
+  const escaped = escapeXml(text ?? '');
+  if (escaped === '') return out.bytes(tags.empty);
+  out.bytes(tags.open);
+  out.text(escaped);
+  out.bytes(tags.close);
+}
 
 // Times, busy types and booleans need no escaping; subject and location go through escapeXml.
 function writeEvent(ev: CalendarEventView, times: EventTimes, out: AnswerWriter): void {
@@ -95,20 +102,9 @@ function writeEvent(ev: CalendarEventView, times: EventTimes, out: AnswerWriter)
   if (!d) return out.bytes(tails.plain);
   if (d.isPrivate) return out.bytes(tails.private);
   out.bytes(tails.details);
-  const subject = escapeXml(d.subject ?? '');
-  if (subject === '') out.bytes(EMPTY_SUBJECT);
-  else {
-    out.bytes(SUBJECT_OPEN);
-    out.text(subject);
-    out.bytes(SUBJECT_CLOSE);
-  }
-  const location = escapeXml(d.location ?? '');
-  if (location === '') out.bytes(EMPTY_LOCATION_END);
-  else {
-    out.bytes(LOCATION_OPEN);
-    out.text(location);
-    out.bytes(LOCATION_CLOSE_END);
-  }
+  writeText(out, SUBJECT, d.subject);
+  writeText(out, LOCATION, d.location);
+  out.bytes(PUBLIC_END_BYTES);
 }
 
 const EVENTS_OPEN = utf8('<t:CalendarEventArray>');

@@ -57,7 +57,7 @@ const STATUSES: readonly [Uint8Array, GraphStatus][] = (['busy', 'free', 'tentat
 const MAX_INTERNED = 4096;
 
 /**
- * workingHours as read before, by FNV-1a hash of their bytes: an organisation's mailboxes share a handful of
+ * workingHours as read before, by FNV-1a hash of their (ASCII) bytes: an organisation's mailboxes share a handful of
  * settings, and each answer repeats them per mailbox. The values are frozen, being shared by every lookup.
  */
 const workingHoursSeen = new Map<number, { bytes: Buffer; value: unknown }>();
@@ -200,12 +200,8 @@ class Reader {
     const end = this.stringEnd();
     if (end < 0) return this.decode(start, end);
     const b = this.b;
-    let hash = 0x811c9dc5;
-    for (let j = start; j < end; j++) {
-      const c = b[j]!;
-      if (c >= 0x80) return this.decode(start, end);
-      hash = Math.imul(hash ^ c, 0x01000193);
-    }
+    const hash = asciiHash(b, start, end);
+    if (hash < 0) return this.decode(start, end);
     const known = this.interned.get(hash);
     if (known !== undefined && known.length === end - start) {
       let same = true;
@@ -314,11 +310,11 @@ class Reader {
     const start = this.i;
     this.skip(1);
     const b = this.b;
-    let hash = 0x811c9dc5;
-    for (let j = start; j < this.i; j++) hash = Math.imul(hash ^ b[j]!, 0x01000193);
-    const seen = workingHoursSeen.get(hash);
+    const hash = asciiHash(b, start, this.i);
+    const seen = hash < 0 ? undefined : workingHoursSeen.get(hash);
     if (seen && this.rangeIs(start, this.i, seen.bytes)) return seen.value;
     const value = deepFreeze(JSON.parse(b.toString('utf8', start, this.i)) as unknown);
+    if (hash < 0) return value;
     if (workingHoursSeen.size >= MAX_WORKING_HOURS) workingHoursSeen.clear();
     workingHoursSeen.set(hash, { bytes: Buffer.from(b.subarray(start, this.i)), value });
     return value;
@@ -385,46 +381,13 @@ class Reader {
     let end = NaN;
     do {
       this.key();
-      // By the key's length first: a dense answer reads ten keys per item, most of them skipped.
-      switch (this.keyEnd - this.keyStart) {
-        case 5:
-          if (this.keyIs(K.start)) {
-            start = this.instant();
-            continue;
-          }
-          break;
-        case 3:
-          if (this.keyIs(K.end)) {
-            end = this.instant();
-            continue;
-          }
-          break;
-        case 6:
-          if (this.keyIs(K.status)) {
-            status = this.status();
-            continue;
-          }
-          break;
-        case 7:
-          if (this.keyIs(K.subject)) {
-            subject = this.text();
-            continue;
-          }
-          break;
-        case 8:
-          if (this.keyIs(K.location)) {
-            location = this.text();
-            continue;
-          }
-          break;
-        case 9:
-          if (this.keyIs(K.isPrivate)) {
-            isPrivate = this.booleanOrNull();
-            continue;
-          }
-          break;
-      }
-      this.skip(2);
+      if (this.keyIs(K.start)) start = this.instant();
+      else if (this.keyIs(K.end)) end = this.instant();
+      else if (this.keyIs(K.status)) status = this.status();
+      else if (this.keyIs(K.subject)) subject = this.text();
+      else if (this.keyIs(K.location)) location = this.text();
+      else if (this.keyIs(K.isPrivate)) isPrivate = this.booleanOrNull();
+      else this.skip(2);
     } while (this.more(CLOSE_OBJECT));
     if (Number.isNaN(start) || Number.isNaN(end)) throw giveUp;
     const priv = isPrivate ?? false;
@@ -496,6 +459,17 @@ class Reader {
     if (!out || this.peek() !== -1) throw giveUp;
     return out;
   }
+}
+
+/** FNV-1a of the bytes b[from, to) as a non-negative number, or -1 when any of them is not ASCII. */
+function asciiHash(b: Uint8Array, from: number, to: number): number {
+  let hash = 0x811c9dc5;
+  for (let j = from; j < to; j++) {
+    const c = b[j]!;
+    if (c >= 0x80) return -1;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;

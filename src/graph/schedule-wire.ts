@@ -208,7 +208,7 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
  */
 export function parseScheduleResponse(body: Buffer | string): Map<string, MailboxSchedule> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return scanScheduleResponse(bytes) ?? parseScheduleJson(bytes.toString('utf8'));
+  return scanScheduleResponse(bytes) ?? parseScheduleJson(typeof body === 'string' ? body : bytes.toString('utf8'));
 }
 
 /** The reference reading of a getSchedule answer: JSON.parse, then the checks. Exported for the scanner's tests. */
