@@ -1,7 +1,10 @@
-// workingHoursView remembers its answer for frozen (shared) working hours; other objects are converted afresh.
+// buildFreeBusyView's events from a mailbox's items; workingHoursView remembers its answer for frozen (shared)
+// working hours, and converts other objects afresh.
 import { describe, expect, it } from 'vitest';
-import type { GraphWorkingHours } from '../graph/types.js';
-import { workingHoursView } from './build-view.js';
+import { ScheduleItems } from '../graph/schedule-items.js';
+import type { GraphWorkingHours, ScheduleItem } from '../graph/types.js';
+import { buildFreeBusyView, workingHoursView, type ViewContext } from './build-view.js';
+import { fixedOffsetRules } from './time-zone/index.js';
 
 const hours = (): GraphWorkingHours => ({ daysOfWeek: ['monday', 'friday'], startTime: '08:30:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'Pacific Standard Time' } });
 
@@ -15,5 +18,24 @@ describe('workingHoursView', () => {
     expect(workingHoursView(frozen, 2027)).not.toBe(view);
     const plain = hours();
     expect(workingHoursView(plain, 2026)).not.toBe(workingHoursView(plain, 2026));
+  });
+});
+
+describe('buildFreeBusyView', () => {
+  const H = 3_600_000;
+  const t0 = Date.UTC(2026, 11, 1);
+  const ctx: ViewContext = { startUtc: t0, endUtc: t0 + 24 * H, intervalMinutes: 60, requested: 'DetailedMerged', disclosure: 'details', workingElsewhere: true, zone: fixedOffsetRules(-8 * 60) };
+  const at = (h: number, hours: number, status: ScheduleItem['status'], subject?: string): ScheduleItem => ({ start: t0 + h * H, end: t0 + (h + hours) * H, status, isPrivate: false, ...(subject ? { subject } : {}) });
+
+  it('lists the events in the window by start, then end, in local time, without free ones', () => {
+    const items = ScheduleItems.of([at(15, 1, 'busy', 'third'), at(9, 2, 'tentative', 'second'), at(9, 1, 'oof', 'first'), at(11, 1, 'free', 'free'), at(-3, 1, 'busy', 'before'), at(30, 1, 'busy', 'after')]);
+    const view = buildFreeBusyView(items, undefined, ctx);
+    expect(view.events?.map((e) => [e.details?.subject, e.busyType, (e.startLocal - t0) / H, (e.endLocal - t0) / H])).toEqual([
+      ['first', 'OOF', 1, 2],
+      ['second', 'Tentative', 1, 3],
+      ['third', 'Busy', 7, 8],
+    ]);
+    // UTC hours from the window's start: OOF outranks the tentative hour it overlaps.
+    expect(view.merged).toBe('000000000310000200000000');
   });
 });

@@ -1,5 +1,6 @@
 // Maps one mailbox's Graph schedule onto the EWS FreeBusyView the client asked for (pure data, no XML).
-import type { GraphWorkingHours, ScheduleItem } from '../graph/types.js';
+import type { ScheduleItems } from '../graph/schedule-items.js';
+import type { GraphStatus, GraphWorkingHours } from '../graph/types.js';
 import { mergedFreeBusy } from './merged-free-busy.js';
 import { serializableForGraphZone } from './time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from './time-zone/types.js';
@@ -45,7 +46,7 @@ export interface ViewContext {
   zone: ZoneRules;
 }
 
-function busyTypeOf(status: ScheduleItem['status'], workingElsewhere: boolean): BusyType {
+function busyTypeOf(status: GraphStatus, workingElsewhere: boolean): BusyType {
   switch (status) {
     case 'free':
       return 'Free';
@@ -61,19 +62,11 @@ function busyTypeOf(status: ScheduleItem['status'], workingElsewhere: boolean): 
   }
 }
 
-const byTime = (a: ScheduleItem, b: ScheduleItem) => a.start - b.start || a.end - b.end;
-
-/** Items by start, then end. Graph's come in that order already: then they are used as they are, not copied. */
-function inOrder(items: readonly ScheduleItem[]): readonly ScheduleItem[] {
-  for (let i = 1; i < items.length; i++) if (byTime(items[i - 1]!, items[i]!) > 0) return [...items].sort(byTime);
-  return items;
-}
-
 /** Every private event's details (nothing but the flag), shared rather than one object per event. */
 const PRIVATE: EventDetails = Object.freeze({ isPrivate: true });
 
 export function buildFreeBusyView(
-  items: readonly ScheduleItem[],
+  items: ScheduleItems,
   workingHours: GraphWorkingHours | undefined,
   ctx: ViewContext,
 ): FreeBusyViewModel {
@@ -83,13 +76,17 @@ export function buildFreeBusyView(
   if (shape.merged) model.merged = mergedFreeBusy(items, ctx.startUtc, ctx.endUtc, ctx.intervalMinutes);
   if (shape.events) {
     const events: CalendarEventView[] = [];
-    for (const item of inOrder(items)) {
-      if (item.end <= ctx.startUtc || item.start >= ctx.endUtc) continue;
-      const busyType = busyTypeOf(item.status, ctx.workingElsewhere);
+    // By start, then end; Graph's come in that order already, and are then used as they are.
+    const ordered = items.sorted();
+    for (let i = 0; i < ordered.length; i++) {
+      const start = ordered.start(i);
+      const end = ordered.end(i);
+      if (end <= ctx.startUtc || start >= ctx.endUtc) continue;
+      const busyType = busyTypeOf(ordered.status(i), ctx.workingElsewhere);
       if (busyType === 'Free') continue;
-      const ev: CalendarEventView = { startLocal: ctx.zone.toLocal(item.start), endLocal: ctx.zone.toLocal(item.end), busyType };
+      const ev: CalendarEventView = { startLocal: ctx.zone.toLocal(start), endLocal: ctx.zone.toLocal(end), busyType };
       if (shape.details) {
-        ev.details = item.isPrivate ? PRIVATE : { isPrivate: false, subject: item.subject ?? '', location: item.location ?? '' };
+        ev.details = ordered.isPrivate(i) ? PRIVATE : { isPrivate: false, subject: ordered.subject(i) ?? '', location: ordered.location(i) ?? '' };
       }
       events.push(ev);
     }

@@ -1,5 +1,6 @@
 // MergedFreeBusy: one digit per interval over the real (UTC) span, the highest status in each slot.
-import type { GraphStatus, ScheduleItem } from '../graph/types.js';
+import type { ScheduleItems } from '../graph/schedule-items.js';
+import type { GraphStatus } from '../graph/types.js';
 
 /** Digit per Graph status. WorkingElsewhere counts as free (Exchange Online does the same); unknown as busy. */
 export const STATUS_DIGIT: Record<GraphStatus, number> = {
@@ -21,16 +22,16 @@ export function slotCount(startUtc: number, endUtc: number, intervalMinutes: num
 const ZERO = 48;
 const ascii = new TextDecoder();
 
-export function mergedFreeBusy(items: readonly ScheduleItem[], startUtc: number, endUtc: number, intervalMinutes: number): string {
+export function mergedFreeBusy(items: ScheduleItems, startUtc: number, endUtc: number, intervalMinutes: number): string {
   const step = intervalMinutes * 60_000;
   const n = slotCount(startUtc, endUtc, intervalMinutes);
   const slots = new Uint8Array(n).fill(ZERO);
-  for (const item of items) {
-    const digit = STATUS_DIGIT[item.status];
+  for (let j = 0; j < items.length; j++) {
+    const digit = STATUS_DIGIT[items.status(j)];
     if (digit === 0) continue;
     const code = ZERO + digit;
-    const s = Math.max(item.start, startUtc);
-    const e = Math.min(item.end, endUtc);
+    const s = Math.max(items.start(j), startUtc);
+    const e = Math.min(items.end(j), endUtc);
     if (e <= s) continue;
     const first = Math.floor((s - startUtc) / step);
     const last = Math.min(n - 1, Math.ceil((e - startUtc) / step) - 1);

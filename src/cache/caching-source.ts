@@ -1,6 +1,7 @@
 // A ScheduleSource decorator: single flight for identical concurrent lookups, then a cache of Graph's answers.
 import type { Logger } from 'pino';
-import type { MailboxSchedule, ScheduleQuery, ScheduleSource } from '../graph/types.js';
+import { ScheduleItems } from '../graph/schedule-items.js';
+import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../graph/types.js';
 import type { GraphObserver } from '../graph/observer.js';
 import type { CacheStore } from './store.js';
 
@@ -42,10 +43,17 @@ export function cacheKey(query: Pick<ScheduleQuery, 'tenant' | 'startUtc' | 'end
   return `fb:v1:${query.tenant}:${query.withDetails === false ? 'fb' : 'd'}:${query.startUtc}:${query.endUtc}:${mailbox.toLowerCase()}`;
 }
 
+/** A stored schedule (JSON, its items as an array of ScheduleItem objects) with its items back in columns. */
+function fromStorage(value: string): MailboxSchedule {
+  const stored = JSON.parse(value) as { ok: true; items: ScheduleItem[]; workingHours?: GraphWorkingHours };
+  const items = ScheduleItems.of(stored.items);
+  return stored.workingHours ? { ok: true, items, workingHours: stored.workingHours } : { ok: true, items };
+}
+
 /** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */
 function forStorage(schedule: MailboxSchedule, withDetails: boolean | undefined): MailboxSchedule {
   if (withDetails !== false || !schedule.ok) return schedule;
-  const items = schedule.items.map(({ subject: _s, location: _l, ...rest }) => rest);
+  const items = schedule.items.withoutDetails();
   return schedule.workingHours ? { ok: true, items, workingHours: schedule.workingHours } : { ok: true, items };
 }
 
@@ -98,7 +106,7 @@ export function createCachingSource(inner: ScheduleSource & { close?(): Promise<
       if (value !== undefined) {
         stats.hits += 1;
         options.observer?.cache?.({ result: 'hit' });
-        answers.set(key, JSON.parse(value) as MailboxSchedule);
+        answers.set(key, fromStorage(value));
         return;
       }
       // Someone may have started the same lookup while the store was read.

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateClientCertificate } from '../demo/tls.js';
 import { CLIENT_ID, T0, harness, query, type Harness } from './test-support.js';
+import { ScheduleItems } from './schedule-items.js';
 
 const day = 86_400_000;
 let h: Harness | undefined;
@@ -18,11 +19,11 @@ describe('getSchedules against the fake Graph', () => {
     const [alice] = await h.source.getSchedules(query(['alice@example.com'], { requestId: 'corr-42' }));
     expect(alice).toEqual({
       ok: true,
-      items: [
+      items: ScheduleItems.of([
         { start: T0 + 17 * 3_600_000, end: T0 + 18 * 3_600_000, status: 'busy', isPrivate: false, subject: 'Design review', location: 'Room 1' },
         // Private: times and status only.
         { start: T0 + 20 * 3_600_000, end: T0 + 21 * 3_600_000, status: 'oof', isPrivate: true },
-      ],
+      ]),
       workingHours: expect.objectContaining({ startTime: '08:00:00.0000000', timeZone: { name: 'Pacific Standard Time' } }),
     });
     const [call] = scheduleCalls(h);
@@ -100,7 +101,7 @@ describe('getSchedules against the fake Graph', () => {
     const sizes = calls.map((c) => (c.body as { schedules: string[] }).schedules.length).sort((a, b) => b - a);
     expect(sizes).toEqual([20, 20, 5]);
     results.forEach((r, i) => {
-      expect(r.ok && r.items.map((it) => it.subject)).toEqual([`m${i}`]);
+      expect(r.ok && r.items.toArray().map((it) => it.subject)).toEqual([`m${i}`]);
     });
   });
 
@@ -121,7 +122,7 @@ describe('getSchedules against the fake Graph', () => {
       const b = c.body as { startTime: { dateTime: string }; endTime: { dateTime: string } };
       expect(Date.parse(`${b.endTime.dateTime}Z`) - Date.parse(`${b.startTime.dateTime}Z`)).toBeLessThan(62 * day);
     }
-    expect(carol?.ok && carol.items.map((i) => i.subject)).toEqual(['Across the split']);
+    expect(carol?.ok && carol.items.toArray().map((i) => i.subject)).toEqual(['Across the split']);
   });
 
   it('reports an unknown address as ErrorMailRecipientNotFound and still answers the others', async () => {

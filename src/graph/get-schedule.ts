@@ -12,7 +12,8 @@ import { decideRetry, parseRetryAfter, retryPolicyFrom, type AttemptFailure } fr
 import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from './schedule-wire.js';
 import type { GraphObserver } from './observer.js';
 import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
-import type { MailboxErrorCode, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from './types.js';
+import { ScheduleItems } from './schedule-items.js';
+import type { MailboxErrorCode, MailboxSchedule, ScheduleQuery, ScheduleSource } from './types.js';
 
 export interface GraphScheduleSourceOptions {
   tenants: readonly ResolvedTenant[];
@@ -197,7 +198,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   /** One chunk over every piece of the window. Mailboxes found missing stay missing for later pieces. */
   async function runChunk(tenant: ResolvedTenant, token: string, query: ScheduleQuery, mailboxes: string[], pieces: Piece[], log: () => Logger): Promise<Map<string, MailboxSchedule>> {
     const out = new Map<string, MailboxSchedule>();
-    const perMailbox = new Map<string, { piece: Piece; items: ScheduleItem[] }[]>();
+    const perMailbox = new Map<string, { piece: Piece; items: ScheduleItems }[]>();
     const workingHours = new Map<string, MailboxSchedule & { ok: true }>();
     let pending = [...mailboxes];
     // The configured lookup mailboxes first (least busy first); then attendees, so one bad address never sinks the others.
@@ -292,7 +293,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     if (!tenant) return everyone({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'tenant is not configured' });
     if (query.mailboxes.length === 0) return [];
     const pieces = splitWindow(query.startUtc, query.endUtc);
-    if (pieces.length === 0) return everyone({ ok: true, items: [] });
+    if (pieces.length === 0) return everyone({ ok: true, items: ScheduleItems.EMPTY });
     const breaker = breakers.get(tenant.id);
     if (breaker?.state === 'open') return everyone({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: breakerOpen().message });
     const token = await tokenWithinDeadline(tenant, query);

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PIECE_MS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes } from './plan.js';
+import { ScheduleItems } from './schedule-items.js';
 import type { ScheduleItem } from './types.js';
 
 const day = 86_400_000;
@@ -46,7 +47,7 @@ describe('mergePieces', () => {
     const early = item(-day, day, 'early');
     const across = item(30 * day, 32 * day, 'across');
     const late = item(40 * day, 41 * day, 'late');
-    expect(mergePieces([{ piece: p1, items: [early, across] }, { piece: p2, items: [across, late] }])).toEqual([early, across, late]);
+    expect(mergePieces([{ piece: p1, items: ScheduleItems.of([early, across]) }, { piece: p2, items: ScheduleItems.of([across, late]) }]).toArray()).toEqual([early, across, late]);
   });
 });
 

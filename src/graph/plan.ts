@@ -1,5 +1,5 @@
 // Planning a lookup into Graph calls: window pieces, mailbox chunks, and merging pieces back together.
-import type { ScheduleItem } from './types.js';
+import { ScheduleItemsBuilder, type ScheduleItems } from './schedule-items.js';
 
 const dayMs = 86_400_000;
 /** Graph refuses windows of 62 days or more; 31-day pieces keep every call well inside. */
@@ -40,12 +40,13 @@ export function uniqueMailboxes(mailboxes: readonly string[]): string[] {
  * Joins the items of consecutive pieces. Graph returns overlapping items whole, so an item crossing a piece
  * boundary comes back from both sides; the later copy is the one that starts before its own piece.
  */
-export function mergePieces(pieces: readonly { piece: Piece; items: readonly ScheduleItem[] }[]): ScheduleItem[] {
-  const out: ScheduleItem[] = [];
+export function mergePieces(pieces: readonly { piece: Piece; items: ScheduleItems }[]): ScheduleItems {
+  if (pieces.length === 1) return pieces[0]!.items;
+  const out = new ScheduleItemsBuilder(pieces.reduce((n, p) => n + p.items.length, 0));
   pieces.forEach(({ piece, items }, index) => {
-    for (const item of items) if (index === 0 || item.start >= piece.start) out.push(item);
+    for (let i = 0; i < items.length; i++) if (index === 0 || items.start(i) >= piece.start) out.copy(items, i);
   });
-  return out;
+  return out.build();
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanScheduleResponse } from './schedule-scan.js';
 import { parseScheduleJson, parseScheduleResponse } from './schedule-wire.js';
+import { ScheduleItems } from './schedule-items.js';
 
 const reference = (text: string) => {
   try {
@@ -116,16 +117,16 @@ describe('scanScheduleResponse', () => {
     expect(scan(body)).toStrictEqual(reference(body).ok ? parseScheduleJson(body) : undefined);
     const second = '{"value":[{"scheduleId":"A@x","scheduleItems":[{"status":"busy","status":"free","start":{"dateTime":"2026-12-01T10:00:00"},"end":{"dateTime":"2026-12-01T11:00:00"}}]}]}';
     expect(scan(second)).toStrictEqual(parseScheduleJson(second));
-    expect(scan(second)?.get('a@x')).toStrictEqual({ ok: true, items: [{ start: Date.UTC(2026, 11, 1, 10), end: Date.UTC(2026, 11, 1, 11), status: 'free', isPrivate: false }] });
+    expect(scan(second)?.get('a@x')).toStrictEqual({ ok: true, items: ScheduleItems.of([{ start: Date.UTC(2026, 11, 1, 10), end: Date.UTC(2026, 11, 1, 11), status: 'free', isPrivate: false }]) });
   });
 
   it('hands back what it does not read itself, and parseScheduleResponse still answers', () => {
     const deep = '{"value":[{"scheduleId":"a@x","scheduleItems":[],"x":' + '['.repeat(40) + ']'.repeat(40) + '}]}';
     expect(scan(deep)).toBeUndefined();
-    expect(parseScheduleResponse(deep).get('a@x')).toStrictEqual({ ok: true, items: [] });
+    expect(parseScheduleResponse(deep).get('a@x')).toStrictEqual({ ok: true, items: ScheduleItems.EMPTY });
     const escapedKey = '{"value":[{"schedule\\u0049d":"a@x","scheduleItems":[]}]}';
     expect(scan(escapedKey)).toBeUndefined();
-    expect(parseScheduleResponse(escapedKey).get('a@x')).toStrictEqual({ ok: true, items: [] });
+    expect(parseScheduleResponse(escapedKey).get('a@x')).toStrictEqual({ ok: true, items: ScheduleItems.EMPTY });
     // A zone other than UTC is refused by both readings, with the reference's message.
     const pacific = '{"value":[{"scheduleId":"a@x","scheduleItems":[{"status":"busy","start":{"dateTime":"2026-12-01T09:00:00","timeZone":"Pacific Standard Time"},"end":{"dateTime":"2026-12-01T10:00:00","timeZone":"UTC"}}]}]}';
     expect(scan(pacific)).toBeUndefined();
@@ -153,6 +154,6 @@ describe('scanScheduleResponse', () => {
     const got = scanScheduleResponse(body);
     expect(got).toStrictEqual(parseScheduleJson(body.toString('utf8')));
     const first = got?.get('a@x');
-    expect(first?.ok && first.items[0]?.subject).toBe('café "x" \\ \n ☕');
+    expect(first?.ok && first.items.subject(0)).toBe('café "x" \\ \n ☕');
   });
 });

@@ -10,7 +10,8 @@
 // full checks, which accept or reject the body and name the problem. So it can only ever be faster, not
 // different: schedule-scan.test.ts checks both paths against each other on generated answers.
 import { isUtcZone, isWorkingHours, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
-import type { GraphStatus, GraphWorkingHours, MailboxSchedule, ScheduleItem } from './types.js';
+import { ScheduleItems, ScheduleItemsBuilder } from './schedule-items.js';
+import type { GraphStatus, GraphWorkingHours, MailboxSchedule } from './types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -23,6 +24,15 @@ const CLOSE_ARRAY = 0x5d;
 const MINUS = 0x2d;
 /** Deeper than anything in a getSchedule answer; unknown fields nested further make the reader give up. */
 const MAX_DEPTH = 32;
+
+/**
+ * The columns every answer is read into (the reader runs to completion without awaiting, so one serves all),
+ * then copied out at the answer's size: the room to grow is made once, not per answer.
+ */
+const INITIAL_ROOM = 1024;
+/** Room kept after an answer: a larger one (a huge answer) is let go rather than held for good. */
+const MAX_KEPT_ROOM = 65_536;
+let COLUMNS = new ScheduleItemsBuilder(INITIAL_ROOM);
 
 /** Thrown inside the reader to give up; never leaves this module. */
 class GiveUp {}
@@ -75,13 +85,20 @@ class Reader {
   i = 0;
   /** ASCII subjects and locations already made, by FNV-1a hash of their bytes. */
   readonly interned = new Map<number, string>();
+  /** Every item of the answer, in columns (schedule-items.ts). */
+  readonly columns = COLUMNS;
+  /** Each mailbox's range of the columns, handed out when the answer has been read whole. */
+  readonly ranges: { result: MailboxSchedule & { ok: true }; from: number; to: number }[] = [];
   /** Where the last key read lies: [keyStart, keyEnd). */
   keyStart = 0;
   keyEnd = 0;
   constructor(
     readonly b: Buffer,
     readonly n: number,
-  ) {}
+  ) {
+    // Left over from an answer given up on.
+    this.columns.reset();
+  }
 
   ws(): void {
     const b = this.b;
@@ -371,7 +388,8 @@ class Reader {
     return ms;
   }
 
-  item(): ScheduleItem {
+  /** One scheduleItem, added to the answer's columns. */
+  item(): void {
     if (!this.openObject()) throw giveUp;
     let isPrivate: boolean | undefined;
     let status: GraphStatus = 'unknown';
@@ -390,34 +408,30 @@ class Reader {
       else this.skip(2);
     } while (this.more(CLOSE_OBJECT));
     if (Number.isNaN(start) || Number.isNaN(end)) throw giveUp;
-    const priv = isPrivate ?? false;
-    // One literal per shape: a property added after the literal goes to a separate backing store (+40 bytes an
-    // item, and a dense lookup holds ~35,000 items until its last Graph call is in).
-    if (subject) return location ? { start, end, status, isPrivate: priv, subject, location } : { start, end, status, isPrivate: priv, subject };
-    return location ? { start, end, status, isPrivate: priv, location } : { start, end, status, isPrivate: priv };
+    this.columns.push(start, end, status, isPrivate ?? false, subject, location);
   }
 
-  items(): ScheduleItem[] | undefined {
+  /** A scheduleItems array as its range [from, to) in the answer's columns; undefined for `null`. */
+  items(): { from: number; to: number } | undefined {
     const c = this.peek();
     if (c !== OPEN_ARRAY) {
       this.literal(K.null);
       return undefined;
     }
     this.i++;
-    const out: ScheduleItem[] = [];
-    if (this.peek() === CLOSE_ARRAY) {
-      this.i++;
-      return out;
+    const from = this.columns.length;
+    if (this.peek() === CLOSE_ARRAY) this.i++;
+    else {
+      do this.item();
+      while (this.more(CLOSE_ARRAY));
     }
-    do out.push(this.item());
-    while (this.more(CLOSE_ARRAY));
-    return out;
+    return { from, to: this.columns.length };
   }
 
   schedule(out: Map<string, MailboxSchedule>): void {
     if (!this.openObject()) throw giveUp;
     let id: string | null = null;
-    let items: ScheduleItem[] | undefined;
+    let items: { from: number; to: number } | undefined;
     let workingHours: unknown = null;
     let error: unknown = null;
     do {
@@ -435,8 +449,9 @@ class Reader {
       out.set(id.toLowerCase(), failed);
       return;
     }
-    const result: MailboxSchedule = { ok: true, items: items ?? [] };
+    const result: MailboxSchedule & { ok: true } = { ok: true, items: ScheduleItems.EMPTY };
     if (workingHours) result.workingHours = workingHours as GraphWorkingHours;
+    if (items && items.to > items.from) this.ranges.push({ result, ...items });
     out.set(id.toLowerCase(), result);
   }
 
@@ -457,6 +472,10 @@ class Reader {
       } else this.skip(1);
     } while (this.more(CLOSE_OBJECT));
     if (!out || this.peek() !== -1) throw giveUp;
+    // The columns are complete: copied out once, then each mailbox gets its range of them.
+    const sealed = this.columns.seal();
+    for (const { result, from, to } of this.ranges) result.items = sealed.take(from, to);
+    if (COLUMNS.room > MAX_KEPT_ROOM) COLUMNS = new ScheduleItemsBuilder(INITIAL_ROOM);
     return out;
   }
 }

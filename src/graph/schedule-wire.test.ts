@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildScheduleRequest, parseGraphError, parseGraphInstant, parseScheduleResponse } from './schedule-wire.js';
+import { ScheduleItems } from './schedule-items.js';
 
 const at = (s: string) => Date.parse(s);
 
@@ -49,10 +50,10 @@ describe('parseScheduleResponse', () => {
     const map = parseScheduleResponse(JSON.stringify(ok));
     expect(map.get('alice@example.com')).toEqual({
       ok: true,
-      items: [
+      items: ScheduleItems.of([
         { start: at('2026-12-01T17:00:00Z'), end: at('2026-12-01T18:00:00Z'), status: 'busy', isPrivate: false, subject: 'S' },
         { start: at('2026-12-01T19:00:00Z'), end: at('2026-12-01T20:00:00Z'), status: 'unknown', isPrivate: true },
-      ],
+      ]),
       workingHours: ok.value[0]?.workingHours,
     });
     expect(map.get('nobody@example.com')).toMatchObject({ ok: false, code: 'ErrorMailRecipientNotFound' });

@@ -1,7 +1,8 @@
 // getSchedule on the wire: building the request body and checking the response, as pure functions.
 import { z } from 'zod';
 import { scanScheduleResponse } from './schedule-scan.js';
-import type { GraphStatus, GraphWorkingHours, MailboxSchedule, ScheduleItem } from './types.js';
+import { ScheduleItemsBuilder } from './schedule-items.js';
+import type { GraphStatus, GraphWorkingHours, MailboxSchedule } from './types.js';
 
 /**
  * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
@@ -172,14 +173,11 @@ function readItem(raw: unknown, mailbox: number, item: number): RawItem {
   return o as unknown as RawItem;
 }
 
-function toItem(raw: RawItem): ScheduleItem {
+function addItem(raw: RawItem, to: ScheduleItemsBuilder): void {
   const start = parseGraphInstant(raw.start);
   const end = parseGraphInstant(raw.end);
   if (Number.isNaN(start) || Number.isNaN(end)) throw new ScheduleResponseError('schedule item time is not a UTC date-time');
-  const item: ScheduleItem = { start, end, status: raw.status, isPrivate: raw.isPrivate ?? false };
-  if (raw.subject) item.subject = raw.subject;
-  if (raw.location) item.location = raw.location;
-  return item;
+  to.push(start, end, raw.status, raw.isPrivate ?? false, raw.subject, raw.location);
 }
 
 /** The outcome for a scheduleInformation's `error`, undefined when it is not the documented shape. */
@@ -194,7 +192,9 @@ export function mailboxError(error: unknown): MailboxSchedule | undefined {
 
 function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: number): MailboxSchedule {
   if (info.error) return mailboxError(info.error)!;
-  const result: MailboxSchedule = { ok: true, items: (info.scheduleItems ?? []).map((raw, j) => toItem(readItem(raw, index, j))) };
+  const items = new ScheduleItemsBuilder(info.scheduleItems?.length ?? 0);
+  (info.scheduleItems ?? []).forEach((raw, j) => addItem(readItem(raw, index, j), items));
+  const result: MailboxSchedule & { ok: true } = { ok: true, items: items.build() };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
 }

@@ -1,9 +1,10 @@
 // The port between the availability domain and Microsoft Graph, plus Graph's getSchedule wire shapes.
+import type { ScheduleItems } from './schedule-items.js';
 
 /** Graph freeBusyStatus values as they appear in scheduleItem.status. */
 export type GraphStatus = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
 
-/** A schedule item normalised to UTC instants (epoch ms). */
+/** A schedule item normalised to UTC instants (epoch ms). Held in columns by ScheduleItems; this is one made whole. */
 export interface ScheduleItem {
   start: number;
   end: number;
@@ -55,7 +56,7 @@ export type MailboxErrorCode =
   | 'ErrorNoFreeBusyAccess';
 
 export type MailboxSchedule =
-  | { ok: true; items: ScheduleItem[]; workingHours?: GraphWorkingHours }
+  | { ok: true; items: ScheduleItems; workingHours?: GraphWorkingHours }
   | { ok: false; code: MailboxErrorCode; message: string };
 
 export interface ScheduleQuery {

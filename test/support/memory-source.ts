@@ -1,4 +1,5 @@
 // Test helper: an in-memory ScheduleSource (the Graph port) for app tests that are not about the wire.
+import { ScheduleItems } from '../../src/graph/schedule-items.js';
 import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../../src/graph/types.js';
 
 export interface MemoryMailbox {
@@ -20,7 +21,7 @@ export class MemorySource implements ScheduleSource {
       if (this.failing.has(key)) return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'upstream failed' };
       const box = this.mailboxes[key];
       if (!box) return { ok: false, code: 'ErrorMailRecipientNotFound', message: `Unable to resolve ${address}.` };
-      const items = box.items.filter((i) => i.end > query.startUtc && i.start < query.endUtc);
+      const items = ScheduleItems.of(box.items.filter((i) => i.end > query.startUtc && i.start < query.endUtc));
       return box.workingHours ? { ok: true, items, workingHours: box.workingHours } : { ok: true, items };
     });
   }
