@@ -45,4 +45,25 @@ describe('AnswerWriter', () => {
     out.text('é'.repeat(100_000));
     expect(out.result().toString('utf8')).toBe('é'.repeat(100_000));
   });
+
+  it('writes an answer of many chunks at its exact size, untouched by the answers written after it', () => {
+    const write = (seed: string) => {
+      const out = new AnswerWriter();
+      const expected: Buffer[] = [];
+      for (let i = 0; i < 12_000; i++) {
+        const fragment = utf8(`<t:E n="${i}">`);
+        const s = `${seed} ${i} ☕ `.repeat(1 + (i % 7));
+        out.bytes(fragment);
+        out.text(s);
+        expected.push(fragment, Buffer.from(s, 'utf8'));
+      }
+      return { got: out.result(), expected: Buffer.concat(expected) };
+    };
+    const first = write('first');
+    const second = write('second');
+    expect(first.expected.length).toBeGreaterThan(3 * 256 * 1024);
+    expect(first.got.length).toBe(first.expected.length);
+    expect(first.got.equals(first.expected)).toBe(true);
+    expect(second.got.equals(second.expected)).toBe(true);
+  });
 });

@@ -48,10 +48,21 @@ export const NS = {
 /**
  * Where answers are written first. Writers are filled and read synchronously, so one buffer serves them all in
  * turn; an answer that fits is copied out at its exact size (an answer of a few KB then costs one allocation of
- * its size, as a string's encoding did), and one that outgrows it moves to buffers of its own.
+ * its size, as a string's encoding did).
  */
 const SCRATCH = Buffer.allocUnsafe(64 * 1024);
 let scratchTaken = false;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * An answer that outgrows the scratch buffer goes on in chunks of this size, and is put together once at the end.
+ * Growing one buffer by doubling instead allocated twice the answer's size outside the heap (32 MB for a 13 MB
+ * answer), which stayed in the process's memory until a full collection.
+ */
+const CHUNK = 256 * 1024;
+/** Chunks kept for the next large answer (2 MB at most). */
+const spareChunks: Buffer[] = [];
+const MAX_SPARE_CHUNKS = 8;
 
 /**
  * An answer written as UTF-8 bytes. A large answer (100 mailboxes over 62 days: 13 MB, ~30,000 events) built
@@ -61,27 +72,23 @@ let scratchTaken = false;
  * awaiting in between.
  */
 export class AnswerWriter {
+  /** The buffer being filled: the scratch buffer, then chunks. */
   #buf: Buffer;
   #pos = 0;
-  #shared: boolean;
+  /** Filled buffers before #buf, each with the length written. */
+  readonly #full: { buf: Buffer; length: number }[] = [];
 
   constructor() {
-    this.#shared = !scratchTaken;
-    this.#buf = this.#shared ? SCRATCH : Buffer.allocUnsafe(16 * 1024);
+    // A writer opened while another one is filling (never, in the relay) starts with a chunk of its own.
+    this.#buf = scratchTaken ? takeChunk(CHUNK) : SCRATCH;
     scratchTaken = true;
   }
 
   #room(bytes: number): void {
     if (this.#pos + bytes <= this.#buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#pos + bytes));
-    this.#buf.copy(next, 0, 0, this.#pos);
-    this.#release();
-    this.#buf = next;
-  }
-
-  #release(): void {
-    if (this.#shared) scratchTaken = false;
-    this.#shared = false;
+    this.#full.push({ buf: this.#buf, length: this.#pos });
+    this.#buf = takeChunk(bytes);
+    this.#pos = 0;
   }
 
   /** Bytes as they are (UTF-8 made once, by utf8()). */
@@ -97,13 +104,32 @@ export class AnswerWriter {
     this.#pos += this.#buf.write(s, this.#pos, 'utf8');
   }
 
-  /** The answer; the writer is done with. */
+  /** The answer, in a buffer of its exact size; the writer is done with. */
   result(): Buffer {
-    if (!this.#shared) return this.#buf.subarray(0, this.#pos);
-    const out = Buffer.from(this.#buf.subarray(0, this.#pos));
-    this.#release();
+    const pieces = [...this.#full, { buf: this.#buf, length: this.#pos }];
+    const out = Buffer.allocUnsafe(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const { buf, length } of pieces) {
+      buf.copy(out, at, 0, length);
+      at += length;
+      if (buf === SCRATCH) scratchTaken = false;
+      else giveBackChunk(buf);
+    }
+    this.#full.length = 0;
+    this.#buf = EMPTY;
+    this.#pos = 0;
     return out;
   }
+}
+
+/** A chunk with room for `bytes` at least: a spare one when it fits. */
+function takeChunk(bytes: number): Buffer {
+  if (bytes <= CHUNK) return spareChunks.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  return Buffer.allocUnsafeSlow(bytes);
+}
+
+function giveBackChunk(chunk: Buffer): void {
+  if (chunk.length === CHUNK && spareChunks.length < MAX_SPARE_CHUNKS) spareChunks.push(chunk);
 }
 
 /** A fixed fragment's UTF-8, for AnswerWriter.bytes(). */
