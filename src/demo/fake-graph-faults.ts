@@ -23,6 +23,8 @@ export interface Fault {
   malformedJson?: boolean;
   /** 200 with an HTML page, as a captive proxy would send. */
   wrongContentType?: boolean;
+  /** The usual answer, sent in small pieces without a Content-Length (chunked transfer encoding). */
+  inPieces?: boolean;
 }
 
 interface ArmedFault extends Fault {

@@ -77,7 +77,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, reply: FakeReply, clientRequestId: string | undefined): void {
+function send(res: ServerResponse, reply: FakeReply, clientRequestId: string | undefined, inPieces = false): void {
   if (res.destroyed) return;
   const json = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
@@ -86,7 +86,18 @@ function send(res: ServerResponse, reply: FakeReply, clientRequestId: string | u
     ...(clientRequestId ? { 'client-request-id': clientRequestId } : {}),
     ...reply.headers,
   });
-  res.end(json);
+  if (!inPieces) return void res.end(json);
+  // No Content-Length: Node sends the writes as HTTP/1.1 chunks, one event-loop turn apart.
+  const bytes = Buffer.from(json, 'utf8');
+  const PIECE = 100;
+  let at = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (at >= bytes.length) return void res.end();
+    res.write(bytes.subarray(at, (at += PIECE)));
+    setImmediate(next);
+  };
+  next();
 }
 
 function redactForm(form: URLSearchParams): Record<string, string> {
@@ -157,9 +168,11 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     counts[endpoint] += 1;
     if (record) requests.push({ method: req.method ?? '', path: url.pathname, endpoint, headers, clientRequestId: crid, hasAuthorization: !!req.headers.authorization, body, at: now() });
 
+    let inPieces = false;
     if (endpoint !== 'other') {
       const fault = faults.take(endpoint, endpoint === 'getSchedule' ? param : undefined);
       if (fault && (await applyFault(fault, endpoint, res, crid))) return;
+      inPieces = fault?.inPieces ?? false;
     }
     // The Host the client asked for: a test routing a national cloud's host name here sees that host in the metadata.
     const asked = req.headers.host ? `https://${req.headers.host}` : base;
@@ -170,7 +183,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       if (!('tenant' in auth)) return send(res, { ...auth, headers: { 'www-authenticate': 'Bearer realm=""' } }, crid);
       if (!mayReadSchedules(auth.app)) return send(res, graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'), crid);
       if (jsonError) return send(res, graphError(400, 'RequestBodyRead', 'Invalid JSON. A token was not recognized in the JSON content.'), crid);
-      return send(res, answerGetSchedule(base, auth.tenant, param, body, fake.reverseResults), crid);
+      return send(res, answerGetSchedule(base, auth.tenant, param, body, fake.reverseResults), crid, inPieces);
     }
     send(res, graphError(400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop() ?? ''}'.`), crid);
   }

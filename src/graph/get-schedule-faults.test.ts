@@ -3,6 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphScheduleSource } from './get-schedule.js';
 import { createGraphHttp, HttpFailure } from './http.js';
+import type { GraphObserver } from './observer.js';
 import { graphConfig, harness, query, silentLogger, tenantConfig, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
@@ -86,6 +87,16 @@ describe('getSchedules when Graph misbehaves', () => {
     ]);
   });
 
+  it('reads an answer sent in small chunks without a Content-Length as the same answer', async () => {
+    h = await harness();
+    const whole = await h.source.getSchedules(query(['alice@example.com', 'bob@example.com']));
+    h.fake.failNext({ path: 'getSchedule', inPieces: true });
+    const inPieces = await h.source.getSchedules(query(['alice@example.com', 'bob@example.com']));
+    expect(codes(inPieces)).toEqual(['ok', 'ok']);
+    expect(inPieces).toEqual(whole);
+    expect(whole[0]?.ok && whole[0].items.length).toBeGreaterThan(0);
+  });
+
   it('treats an HTML page with status 200 as a failed lookup', async () => {
     h = await harness();
     h.fake.failNext({ path: 'getSchedule', wrongContentType: true });
@@ -128,6 +139,31 @@ describe('getSchedules when Graph misbehaves', () => {
     expect(origins.length).toBeGreaterThanOrEqual(3); // metadata, token, getSchedule
     expect(new Set(origins)).toEqual(new Set([h.fake.url]));
     expect(h.fake.requests.map((r) => r.endpoint)).toEqual(['metadata', 'token', 'getSchedule']);
+  });
+
+  it('ends an answer larger than the bound, with or without a Content-Length, and does not ask again', async () => {
+    h = await harness({ extraMailboxes: 20 });
+    const fake = h.fake;
+    const http = createGraphHttp({ allowedHosts: [new URL(fake.url).host], extraCa: fake.ca, maxResponseBytes: 4096 });
+    const failures: string[] = [];
+    const observer: GraphObserver = { graphCall: ({ result }) => void ('failure' in result && failures.push(result.failure)) };
+    const bounded = createGraphScheduleSource({ tenants: [tenantConfig(fake)], graph: graphConfig, logger: silentLogger, http, observer, sleep: async () => undefined });
+    const many = Array.from({ length: 20 }, (_, i) => `m${String(i).padStart(2, '0')}@example.com`);
+    try {
+      // A small answer still fits.
+      expect(codes(await bounded.getSchedules(query(['bob@example.com'])))).toEqual(['ok']);
+      const before = scheduleCalls(h).length;
+      expect(codes(await bounded.getSchedules(query(many)))).toEqual(many.map(() => 'ErrorFreeBusyGenerationFailed'));
+      fake.failNext({ path: 'getSchedule', inPieces: true });
+      expect(codes(await bounded.getSchedules(query(many)))).toEqual(many.map(() => 'ErrorFreeBusyGenerationFailed'));
+      expect(scheduleCalls(h).length - before).toBe(2);
+      expect(failures).toEqual(['too-large', 'too-large']);
+      // The same answers are whole without the bound.
+      expect(codes(await h.source.getSchedules(query(many)))).toEqual(many.map(() => 'ok'));
+    } finally {
+      await bounded.close();
+      await http.close();
+    }
   });
 
   it('refuses hosts outside the allow-list before connecting', async () => {

@@ -174,6 +174,8 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: now() - sent });
         log().warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
+        // The same question would get the same answer: not retried, and not held against the tenant.
+        if (err.kind === 'too-large') return failed('ErrorFreeBusyGenerationFailed', 'Graph answer too large');
         // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
         if (err.kind === 'aborted') return timedOut();
         if (err.kind === 'timeout' && limit < graph.attemptTimeoutMs) return { ...timedOut(), transient: true };

@@ -12,7 +12,16 @@ export interface GraphHttpOptions {
   responseTimeoutMs?: number;
   /** Injected dispatcher (tests); when given, extraCa and connectTimeoutMs are ignored. */
   dispatcher?: Dispatcher;
+  /** Largest response body accepted, bytes (default MAX_RESPONSE_BYTES); a larger one ends the exchange. */
+  maxResponseBytes?: number;
 }
+
+/**
+ * Graph's answers are read whole into memory, so their size is bounded: a getSchedule call of 20 mailboxes over
+ * 31 days is a few MB even for calendars full of meetings (1.1 MB at 8 a day). An answer past this bound is a
+ * fault upstream or on the way, and must not take the relay's memory with it.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -45,7 +54,7 @@ class Received implements HttpResponse {
   }
 }
 
-export type HttpFailureKind = 'timeout' | 'aborted' | 'network' | 'host-not-allowed';
+export type HttpFailureKind = 'timeout' | 'aborted' | 'network' | 'host-not-allowed' | 'too-large';
 
 /** A request that produced no HTTP response. The message never includes headers or bodies. */
 export class HttpFailure extends Error {
@@ -79,17 +88,30 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * small JSON documents read whole, so a handler that gathers the chunks, and aborts through its controller when
  * the timer fires, does the same job with a fraction of the allocations per call.
  */
+/** Why an exchange was ended early: its body passed the bound. */
+class TooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`response body larger than ${maxBytes} bytes`);
+  }
+}
+
 class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #abortReason: Error | undefined;
   #status = 0;
   #headers: Record<string, string> = {};
   readonly #chunks: Buffer[] = [];
+  /** The body's bytes so far, when Graph said how many there would be (the usual case). */
+  #body: Buffer | undefined;
+  #filled = 0;
+  /** Bytes received, whichever way they are kept. */
+  #received = 0;
   #settled = false;
 
   constructor(
     private readonly resolve: (res: HttpResponse) => void,
     private readonly reject: (err: Error) => void,
+    private readonly maxBytes: number,
   ) {}
 
   /** Ends the exchange now with `reason`; undici is told as soon as the request holds a connection. */
@@ -109,16 +131,38 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.#status = statusCode;
     this.#headers = flattenHeaders(headers);
+    // Copied into one buffer of the announced size as they arrive, so each chunk is garbage at once: chunks kept
+    // until the end outlived young-generation collections, and their memory (outside the heap) waited for a full one.
+    const length = Number(this.#headers['content-length']);
+    if (length > this.maxBytes) return this.abort(new TooLarge(this.maxBytes));
+    if (Number.isSafeInteger(length) && length > 0) this.#body = Buffer.allocUnsafe(length);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#received += chunk.length;
+    if (this.#received > this.maxBytes) return this.abort(new TooLarge(this.maxBytes));
+    const body = this.#body;
+    if (body && this.#filled + chunk.length <= body.length) {
+      chunk.copy(body, this.#filled);
+      this.#filled += chunk.length;
+      return;
+    }
+    // More than announced (undici refuses that; kept whole regardless), or no length: gathered and joined at the end.
+    if (body) {
+      this.#chunks.push(body.subarray(0, this.#filled));
+      this.#body = undefined;
+    }
     this.#chunks.push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.resolve(new Received(this.#status, this.#headers, this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks)));
+    let bytes: Buffer;
+    if (this.#body) bytes = this.#body.subarray(0, this.#filled);
+    else bytes = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
+    this.resolve(new Received(this.#status, this.#headers, bytes));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -131,6 +175,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
   const allowed = new Set([...options.allowedHosts].map((h) => h.toLowerCase()));
   const ownsDispatcher = !options.dispatcher;
+  const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const dispatcher =
     options.dispatcher ??
     new Agent({
@@ -170,7 +215,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     let timedOut = false;
     let exchange: Exchange | undefined;
     const done = new Promise<HttpResponse>((resolve, reject) => {
-      exchange = new Exchange(resolve, reject);
+      exchange = new Exchange(resolve, reject, maxResponseBytes);
     });
     // A cleared timer and the handler's own abort: no AbortSignal, no DOMException, no listeners per call.
     const timer = setTimeout(() => {
@@ -185,6 +230,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
       return await done;
     } catch (err) {
       if (req.signal?.aborted) throw new HttpFailure('aborted', `request to ${host} aborted by caller`, { cause: err });
+      if (err instanceof TooLarge) throw new HttpFailure('too-large', `answer from ${host} larger than ${err.maxBytes} bytes`, { cause: err });
       if (timedOut) throw new HttpFailure('timeout', `no response from ${host} within ${req.timeoutMs} ms`, { cause: err });
       const code = (err as { code?: unknown }).code;
       throw new HttpFailure('network', `network error talking to ${host}: ${typeof code === 'string' ? code : (err as Error).name}`, { cause: err });

@@ -1,7 +1,8 @@
 // What the Graph adapter reports as it works: metrics and readiness listen; the adapter never knows who.
+import type { HttpFailureKind } from './http.js';
 
 /** How one Graph HTTP attempt ended: an HTTP status, or why there was none. */
-export type GraphCallResult = { status: number; retryAfterMs?: number | undefined } | { failure: 'timeout' | 'aborted' | 'network' | 'host-not-allowed' };
+export type GraphCallResult = { status: number; retryAfterMs?: number | undefined } | { failure: HttpFailureKind };
 
 export type CacheResult = 'hit' | 'miss' | 'joined' | 'store-error';
 
