@@ -81,7 +81,9 @@ export class ScheduleItems implements Iterable<ScheduleItem> {
   }
 
   toArray(): ScheduleItem[] {
-    return Array.from(this);
+    const out: ScheduleItem[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.at(i));
+    return out;
   }
 
   toJSON(): ScheduleItem[] {
