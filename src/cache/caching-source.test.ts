@@ -89,6 +89,26 @@ describe('free/busy cache', () => {
     expect(mem.queries).toHaveLength(2);
   });
 
+  it('takes a stored value that is not a schedule for a miss, asks the source and replaces the value', async () => {
+    const mem = data();
+    const store = createMemoryStore({ maxEntries: 100, maxBytes: 100_000 });
+    const key = cacheKey(q([]), 'alice@example.com');
+    const c = createCachingSource(mem, { ttlMs: 60_000, singleFlight: true, store, logger: silent });
+    const good = await c.getSchedules(q(['alice@example.com']));
+    await new Promise((r) => setImmediate(r));
+    const bad = ['not json', '{"ok":true,"items":{}}', '{"ok":true,"items":[{"start":"9","end":1,"status":"busy","isPrivate":false}]}', '{"ok":true,"items":[],"workingHours":{"daysOfWeek":7}}', '[]', 'null'];
+    for (const value of bad) {
+      await store.set([{ key, value }], 60_000);
+      expect(await c.getSchedules(q(['alice@example.com']))).toEqual(good);
+      await new Promise((r) => setImmediate(r));
+      expect(JSON.parse((await store.get([key]))[0]!)).toEqual(JSON.parse(JSON.stringify(good[0])));
+    }
+    expect(mem.queries).toHaveLength(1 + bad.length);
+    expect(c.stats).toMatchObject({ hits: 0, misses: 1 + bad.length });
+    await c.getSchedules(q(['alice@example.com']));
+    expect(c.stats.hits).toBe(1);
+  });
+
   it('keeps answering from the source when the store fails, and counts it', async () => {
     const mem = data();
     const broken: CacheStore = { kind: 'redis', get: () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })), set: () => Promise.reject(new Error('down')), close: async () => undefined };

@@ -1,6 +1,7 @@
 // A ScheduleSource decorator: single flight for identical concurrent lookups, then a cache of Graph's answers.
 import type { Logger } from 'pino';
 import { ScheduleItems } from '../graph/schedule-items.js';
+import { isWorkingHours } from '../graph/schedule-wire.js';
 import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../graph/types.js';
 import type { GraphObserver } from '../graph/observer.js';
 import type { CacheStore } from './store.js';
@@ -43,11 +44,31 @@ export function cacheKey(query: Pick<ScheduleQuery, 'tenant' | 'startUtc' | 'end
   return `fb:v1:${query.tenant}:${query.withDetails === false ? 'fb' : 'd'}:${query.startUtc}:${query.endUtc}:${mailbox.toLowerCase()}`;
 }
 
-/** A stored schedule (JSON, its items as an array of ScheduleItem objects) with its items back in columns. */
-function fromStorage(value: string): MailboxSchedule {
-  const stored = JSON.parse(value) as { ok: true; items: ScheduleItem[]; workingHours?: GraphWorkingHours };
-  const items = ScheduleItems.of(stored.items);
-  return stored.workingHours ? { ok: true, items, workingHours: stored.workingHours } : { ok: true, items };
+/**
+ * A stored schedule (JSON, its items as an array of ScheduleItem objects) with its items back in columns; undefined
+ * for a value that is not one (a Redis shared with something else, or written by a future version): the lookup
+ * then goes to Graph and its answer replaces the value.
+ */
+function fromStorage(value: string): MailboxSchedule | undefined {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { ok, items, workingHours } = stored as { ok?: unknown; items?: unknown; workingHours?: unknown };
+  if (ok !== true || !Array.isArray(items) || !items.every(isStoredItem) || !isWorkingHours(workingHours)) return undefined;
+  const columns = ScheduleItems.of(items);
+  return workingHours ? { ok: true, items: columns, workingHours: workingHours as GraphWorkingHours } : { ok: true, items: columns };
+}
+
+const STATUSES = new Set<unknown>(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
+const isText = (v: unknown) => v === undefined || typeof v === 'string';
+function isStoredItem(v: unknown): v is ScheduleItem {
+  if (typeof v !== 'object' || v === null) return false;
+  const { start, end, status, isPrivate, subject, location } = v as Record<string, unknown>;
+  return Number.isFinite(start) && Number.isFinite(end) && STATUSES.has(status) && typeof isPrivate === 'boolean' && isText(subject) && isText(location);
 }
 
 /** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */
@@ -103,12 +124,14 @@ export function createCachingSource(inner: ScheduleSource & { close?(): Promise<
     const missing: { key: string; mailbox: string }[] = [];
     toRead.forEach((key, i) => {
       const value = cached[i];
-      if (value !== undefined) {
+      const stored = value === undefined ? undefined : fromStorage(value);
+      if (stored) {
         stats.hits += 1;
         options.observer?.cache?.({ result: 'hit' });
-        answers.set(key, fromStorage(value));
+        answers.set(key, stored);
         return;
       }
+      if (value !== undefined) options.logger.warn({ event: 'cache.bad_entry', store: store?.kind }, 'cached value is not a schedule; asking Graph and replacing it');
       // Someone may have started the same lookup while the store was read.
       const running = joinable(key);
       if (running) {
