@@ -25,7 +25,7 @@ describe('buildFreeBusyView', () => {
   const H = 3_600_000;
   const t0 = Date.UTC(2026, 11, 1);
   const ctx: ViewContext = { startUtc: t0, endUtc: t0 + 24 * H, intervalMinutes: 60, requested: 'DetailedMerged', disclosure: 'details', workingElsewhere: true, zone: fixedOffsetRules(-8 * 60) };
-  const at = (h: number, hours: number, status: ScheduleItem['status'], subject?: string): ScheduleItem => ({ start: t0 + h * H, end: t0 + (h + hours) * H, status, isPrivate: false, ...(subject ? { subject } : {}) });
+  const at = (h: number, length: number, status: ScheduleItem['status'], subject?: string): ScheduleItem => ({ start: t0 + h * H, end: t0 + (h + length) * H, status, isPrivate: false, ...(subject ? { subject } : {}) });
 
   it('lists the events in the window by start, then end, in local time, without free ones', () => {
     const items = ScheduleItems.of([at(15, 1, 'busy', 'third'), at(9, 2, 'tentative', 'second'), at(9, 1, 'oof', 'first'), at(11, 1, 'free', 'free'), at(-3, 1, 'busy', 'before'), at(30, 1, 'busy', 'after')]);

@@ -1,7 +1,7 @@
 // A ScheduleSource decorator: single flight for identical concurrent lookups, then a cache of Graph's answers.
 import type { Logger } from 'pino';
 import { ScheduleItems } from '../graph/schedule-items.js';
-import { isWorkingHours } from '../graph/schedule-wire.js';
+import { isGraphStatus, isWorkingHours } from '../graph/schedule-wire.js';
 import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../graph/types.js';
 import type { GraphObserver } from '../graph/observer.js';
 import type { CacheStore } from './store.js';
@@ -63,12 +63,11 @@ function fromStorage(value: string): MailboxSchedule | undefined {
   return workingHours ? { ok: true, items: columns, workingHours: workingHours as GraphWorkingHours } : { ok: true, items: columns };
 }
 
-const STATUSES = new Set<unknown>(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
 const isText = (v: unknown) => v === undefined || typeof v === 'string';
 function isStoredItem(v: unknown): v is ScheduleItem {
   if (typeof v !== 'object' || v === null) return false;
   const { start, end, status, isPrivate, subject, location } = v as Record<string, unknown>;
-  return Number.isFinite(start) && Number.isFinite(end) && STATUSES.has(status) && typeof isPrivate === 'boolean' && isText(subject) && isText(location);
+  return Number.isFinite(start) && Number.isFinite(end) && isGraphStatus(status) && typeof isPrivate === 'boolean' && isText(subject) && isText(location);
 }
 
 /** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */

@@ -12,6 +12,10 @@ import { writeAvailabilityResponse } from './write-availability-response.js';
 import { AnswerWriter, NS, utf8 } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
+/** The envelope around an availability answer, as UTF-8 made once per response schema. */
+const ENVELOPE_OPEN_BYTES = { 'exchange-online': utf8(envelopeOpen('exchange-online')), 'exchange2010-sp2': utf8(envelopeOpen('exchange2010-sp2')) } as const;
+const ENVELOPE_CLOSE_BYTES = utf8(ENVELOPE_CLOSE);
+
 export interface EwsCaller {
   clientId: string;
   requestId: string;
@@ -75,9 +79,9 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
       const out = new AnswerWriter();
-      out.text(envelopeOpen(schema));
+      out.bytes(ENVELOPE_OPEN_BYTES[schema]);
       writeAvailabilityResponse(outcomes, out);
-      out.text(ENVELOPE_CLOSE);
+      out.bytes(ENVELOPE_CLOSE_BYTES);
       return { status: 200, body: out.result(), audit };
     }
     if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {

@@ -82,12 +82,6 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-/**
- * One exchange through `dispatcher.dispatch`, the body collected as it arrives. undici's `request()` wraps every
- * answer in a Node Readable stream and needs an AbortSignal (with its listeners) for a timeout; Graph answers are
- * small JSON documents read whole, so a handler that gathers the chunks, and aborts through its controller when
- * the timer fires, does the same job with a fraction of the allocations per call.
- */
 /** Why an exchange was ended early: its body passed the bound. */
 class TooLarge extends Error {
   constructor(readonly maxBytes: number) {
@@ -95,6 +89,12 @@ class TooLarge extends Error {
   }
 }
 
+/**
+ * One exchange through `dispatcher.dispatch`, the body collected as it arrives. undici's `request()` wraps every
+ * answer in a Node Readable stream and needs an AbortSignal (with its listeners) for a timeout; Graph answers are
+ * small JSON documents read whole, so a handler that gathers the chunks, and aborts through its controller when
+ * the timer fires, does the same job with a fraction of the allocations per call.
+ */
 class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | undefined;
   #abortReason: Error | undefined;

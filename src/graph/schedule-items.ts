@@ -10,7 +10,7 @@ import type { GraphStatus, ScheduleItem } from './types.js';
 
 /** Statuses by code; the code is the low bits of an item's flags. */
 const STATUSES: readonly GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
-const STATUS_CODE: Readonly<Record<GraphStatus, number>> = { free: 0, tentative: 1, busy: 2, oof: 3, workingElsewhere: 4, unknown: 5 };
+const STATUS_CODE = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Readonly<Record<GraphStatus, number>>;
 const PRIVATE = 0x80;
 const STATUS_MASK = 0x7f;
 

@@ -25,13 +25,13 @@ const MINUS = 0x2d;
 /** Deeper than anything in a getSchedule answer; unknown fields nested further make the reader give up. */
 const MAX_DEPTH = 32;
 
+const INITIAL_ROOM = 1024;
+/** Room kept after an answer: a larger one (a huge answer) is let go rather than held for good. */
+const MAX_KEPT_ROOM = 65_536;
 /**
  * The columns every answer is read into (the reader runs to completion without awaiting, so one serves all),
  * then copied out at the answer's size: the room to grow is made once, not per answer.
  */
-const INITIAL_ROOM = 1024;
-/** Room kept after an answer: a larger one (a huge answer) is let go rather than held for good. */
-const MAX_KEPT_ROOM = 65_536;
 let COLUMNS = new ScheduleItemsBuilder(INITIAL_ROOM);
 
 /** Thrown inside the reader to give up; never leaves this module. */

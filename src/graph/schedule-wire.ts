@@ -95,11 +95,14 @@ function daysIn(year: number, month: number): number {
   return MONTH_DAYS[month - 1] ?? 0;
 }
 
-const statuses: readonly GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
+const statuses: ReadonlySet<unknown> = new Set<GraphStatus>(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
+
+/** Whether `status` is one of the statuses the relay knows. */
+export const isGraphStatus = (status: unknown): status is GraphStatus => statuses.has(status);
 
 /** A scheduleItem's status as the relay keeps it: a status Graph adds later (or none) reads as unknown. */
 export function normaliseStatus(status: unknown): GraphStatus {
-  return typeof status === 'string' && (statuses as readonly string[]).includes(status) ? (status as GraphStatus) : 'unknown';
+  return isGraphStatus(status) ? status : 'unknown';
 }
 
 /** A scheduleItem as Graph sends it, after readItem's checks (a status Graph adds later reads as unknown). */
