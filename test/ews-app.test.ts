@@ -100,6 +100,9 @@ describe('GetUserAvailability', () => {
     const res = await ews(xml, 'exchange-online');
     expect(res.status).toBe(200);
     expect(Buffer.byteLength(res.body)).toBeGreaterThan(4 * 64 * 1024);
+    // Sent as the writer's chunks, its length announced all the same.
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
     const subjects = between(res.body, 't:Subject');
     expect(subjects.slice(0, erin.length)).toEqual(erin.map((_, i) => `Réunion ☕ 😀 #${i} &lt;b&gt;`));
     expect(between(res.body, 't:Location').slice(0, 3)).toEqual(['Salle Ω', 'Salle Ω', 'Salle Ω']);

@@ -42,8 +42,8 @@ export interface EwsAudit {
 
 export interface EwsAnswer {
   status: 200 | 500;
-  /** The SOAP envelope, UTF-8. */
-  body: Buffer;
+  /** The SOAP envelope as UTF-8, in pieces to send in order: one, except for an answer larger than 64 KB. */
+  body: Buffer[];
   audit: EwsAudit;
 }
 
@@ -89,14 +89,14 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         .filter((c) => c.ns === NS.messages && c.local === 'Ids')
         .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
       const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
-      return { status: 200, body: utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema)), audit };
+      return { status: 200, body: [utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema))], audit };
     }
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {
     const schema = responseSchemaFor(soap?.requestedVersion);
     if (err instanceof EwsFault) {
       audit.fault = err.code;
-      return { status: 500, body: utf8(soapFault(err.code, err.message, schema, err.backOffMilliseconds)), audit };
+      return { status: 500, body: [utf8(soapFault(err.code, err.message, schema, err.backOffMilliseconds))], audit };
     }
     throw err;
   }

@@ -21,7 +21,7 @@ describe('AnswerWriter', () => {
           else out.bytes(p.b);
         }
         const expected = Buffer.concat(pieces.map((p) => (p.kind === 'text' ? Buffer.from(p.s, 'utf8') : p.b)));
-        expect(out.result().equals(expected)).toBe(true);
+        expect(Buffer.concat(out.result()).equals(expected)).toBe(true);
       }),
       { seed: 43, numRuns: 300 },
     );
@@ -33,17 +33,28 @@ describe('AnswerWriter', () => {
     a.text('first');
     b.text('second');
     a.text(' one');
-    expect(b.result().toString()).toBe('second');
-    expect(a.result().toString()).toBe('first one');
+    expect(Buffer.concat(b.result()).toString()).toBe('second');
+    expect(Buffer.concat(a.result()).toString()).toBe('first one');
     const c = new AnswerWriter();
     c.text('third');
-    expect(c.result().toString()).toBe('third');
+    expect(Buffer.concat(c.result()).toString()).toBe('third');
   });
 
   it('grows past its first buffer in one step for a long text', () => {
     const out = new AnswerWriter();
     out.text('é'.repeat(100_000));
-    expect(out.result().toString('utf8')).toBe('é'.repeat(100_000));
+    expect(Buffer.concat(out.result()).toString('utf8')).toBe('é'.repeat(100_000));
+  });
+
+  it('writes a small answer as one piece of its exact size, and nothing as one empty piece', () => {
+    const out = new AnswerWriter();
+    out.text('<a>');
+    out.bytes(utf8('é</a>'));
+    const pieces = out.result();
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0]!.toString()).toBe('<a>é</a>');
+    expect(pieces[0]!.buffer.byteLength).toBeLessThan(64 * 1024);
+    expect(new AnswerWriter().result().map((p) => p.length)).toEqual([0]);
   });
 
   it('writes an answer of many chunks at its exact size, untouched by the answers written after it', () => {
@@ -57,7 +68,9 @@ describe('AnswerWriter', () => {
         out.text(s);
         expected.push(fragment, Buffer.from(s, 'utf8'));
       }
-      return { got: out.result(), expected: Buffer.concat(expected) };
+      const pieces = out.result();
+      expect(pieces.length).toBeGreaterThan(3);
+      return { got: Buffer.concat(pieces), expected: Buffer.concat(expected) };
     };
     const first = write('first');
     const second = write('second');

@@ -1,4 +1,5 @@
 // POST / and /EWS/Exchange.asmx: caller check, limits, SOAP body, EWS dispatch, audit log line.
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { BasicAccounts } from '../auth/basic-accounts.js';
@@ -143,7 +144,13 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
           );
           // Bytes, not a string: Fastify would measure a string (Buffer.byteLength walks all of a 13 MB answer)
           // and the socket encode it again.
-          return reply.code(answer.status).type('text/xml; charset=utf-8').send(answer.body);
+          reply.code(answer.status).type('text/xml; charset=utf-8');
+          const [first, ...more] = answer.body;
+          if (more.length === 0) return reply.send(first);
+          // A large answer goes out as the chunks it was written in, with its length announced: no copy into one
+          // buffer first, and no chunked transfer encoding for clients that read the length.
+          reply.header('Content-Length', answer.body.reduce((n, piece) => n + piece.length, 0));
+          return reply.send(Readable.from(answer.body, { objectMode: false }));
         } finally {
           opts.gate.leave();
         }
