@@ -1,4 +1,5 @@
 // Whole-app tests through inject(): views, disclosure, per-mailbox errors, faults; every answer XSD-checked.
+import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphStatus, ScheduleItem } from '../src/graph/types.js';
 import { makeTestApp, type TestApp } from './support/app.js';
@@ -108,6 +109,33 @@ describe('GetUserAvailability', () => {
     expect(between(res.body, 't:Location').slice(0, 3)).toEqual(['Salle Ω', 'Salle Ω', 'Salle Ω']);
     expect(between(res.body, 'm:ResponseCode')).toEqual(['NoError', 'NoError']);
     expect(res.body.endsWith('</s:Body></s:Envelope>')).toBe(true);
+  });
+
+  it('sends a large answer over a real socket with the length it announced, and keeps the connection for the next request', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    if (!address || typeof address === 'string') throw new Error('not listening on TCP');
+    let connections = 0;
+    t.app.server.on('connection', () => (connections += 1));
+    const client = new Client(`http://127.0.0.1:${address.port}`, { pipelining: 1 });
+    const headers = { 'content-type': 'text/xml; charset=utf-8', authorization: `Bearer ${await t.token()}` };
+    try {
+      const large = hPrefixedRequest({ mailboxes: ['erin@example.com'], start: '2026-12-01T00:00:00', end: '2026-12-31T00:00:00', view: 'Detailed', version: 'Exchange2013' });
+      const first = await client.request({ method: 'POST', path: '/', headers, body: large });
+      const bytes = Buffer.from(await first.body.arrayBuffer());
+      expect(first.statusCode).toBe(200);
+      expect(bytes.length).toBeGreaterThan(256 * 1024);
+      expect(first.headers['content-length']).toBe(String(bytes.length));
+      const text = bytes.toString('utf8');
+      expect(between(text, 't:Subject')).toHaveLength(erin.length);
+      answered['exchange-online'].push(text);
+      const second = await client.request({ method: 'POST', path: '/', headers, body: hPrefixedRequest({ mailboxes: ['bob@example.com'], start: '2026-12-01T00:00:00', end: '2026-12-02T00:00:00', view: 'FreeBusy', version: 'Exchange2013' }) });
+      expect(second.statusCode).toBe(200);
+      expect(await second.body.text()).toContain('<m:ResponseCode>NoError</m:ResponseCode>');
+      expect(connections).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('downgrades Detailed views to free/busy where the domain does not disclose details', async () => {
