@@ -6,11 +6,10 @@
 // cost more than reading the answers. Here times and statuses live outside the JavaScript heap, subjects and
 // locations are references to strings shared by the answer (see schedule-scan.ts), and the objects a view needs
 // are made for one mailbox at a time, when it is written, and die young.
-import type { GraphStatus, ScheduleItem } from './types.js';
+import { GRAPH_STATUSES, type GraphStatus, type ScheduleItem } from './types.js';
 
-/** Statuses by code; the code is the low bits of an item's flags. */
-const STATUSES: readonly GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
-const STATUS_CODE = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Readonly<Record<GraphStatus, number>>;
+/** Status codes (the low bits of an item's flags): the status's index in GRAPH_STATUSES. */
+const STATUS_CODE = Object.fromEntries(GRAPH_STATUSES.map((s, i) => [s, i])) as Readonly<Record<GraphStatus, number>>;
 const PRIVATE = 0x80;
 const STATUS_MASK = 0x7f;
 
@@ -51,7 +50,7 @@ export class ScheduleItems implements Iterable<ScheduleItem> {
   }
 
   status(i: number): GraphStatus {
-    return STATUSES[this.flags[i]! & STATUS_MASK]!;
+    return GRAPH_STATUSES[this.flags[i]! & STATUS_MASK]!;
   }
 
   isPrivate(i: number): boolean {

@@ -11,7 +11,7 @@
 // different: schedule-scan.test.ts checks both paths against each other on generated answers.
 import { isUtcZone, isWorkingHours, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
 import { ScheduleItems, ScheduleItemsBuilder } from './schedule-items.js';
-import type { GraphStatus, GraphWorkingHours, MailboxSchedule } from './types.js';
+import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours, type MailboxSchedule } from './types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -62,7 +62,7 @@ const K = {
 /** A date-time object exactly as Graph writes it: `{"dateTime":"…","timeZone":"UTC"}` (read without key lookups). */
 const CANONICAL_HEAD = bytes('{"dateTime":"');
 const CANONICAL_TAIL = bytes('","timeZone":"UTC"}');
-const STATUSES: readonly [Uint8Array, GraphStatus][] = (['busy', 'free', 'tentative', 'oof', 'workingElsewhere', 'unknown'] as const).map((s) => [bytes(s), s]);
+const STATUSES: readonly [Uint8Array, GraphStatus][] = GRAPH_STATUSES.map((s) => [bytes(s), s]);
 /** Distinct subjects and locations remembered per answer: meetings repeat across attendees and days. */
 const MAX_INTERNED = 4096;
 

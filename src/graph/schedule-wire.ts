@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { scanScheduleResponse } from './schedule-scan.js';
 import { ScheduleItemsBuilder } from './schedule-items.js';
-import type { GraphStatus, GraphWorkingHours, MailboxSchedule } from './types.js';
+import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours, type MailboxSchedule } from './types.js';
 
 /**
  * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
@@ -95,7 +95,7 @@ function daysIn(year: number, month: number): number {
   return MONTH_DAYS[month - 1] ?? 0;
 }
 
-const statuses: ReadonlySet<unknown> = new Set<GraphStatus>(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']);
+const statuses: ReadonlySet<unknown> = new Set<GraphStatus>(GRAPH_STATUSES);
 
 /** Whether `status` is one of the statuses the relay knows. */
 export const isGraphStatus = (status: unknown): status is GraphStatus => statuses.has(status);

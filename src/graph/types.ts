@@ -1,8 +1,9 @@
 // The port between the availability domain and Microsoft Graph, plus Graph's getSchedule wire shapes.
 import type { ScheduleItems } from './schedule-items.js';
 
-/** Graph freeBusyStatus values as they appear in scheduleItem.status. */
-export type GraphStatus = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+/** Graph freeBusyStatus values as they appear in scheduleItem.status (the order is ScheduleItems' status codes). */
+export const GRAPH_STATUSES = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] as const;
+export type GraphStatus = (typeof GRAPH_STATUSES)[number];
 
 /** A schedule item normalised to UTC instants (epoch ms). Held in columns by ScheduleItems; this is one made whole. */
 export interface ScheduleItem {
