@@ -1,4 +1,5 @@
 // The docs a newcomer follows: links resolve, commands exist, and the operations guide matches the code.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +45,31 @@ describe('README and docs', () => {
     const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name.slice(METRIC_PREFIX.length));
     expect(names.length).toBeGreaterThan(10);
     for (const n of names) expect(ops, n).toContain(`\`${n}\``);
+  });
+});
+
+describe('the repository alone', () => {
+  const skip = new Set(['node_modules', '.git', 'dist', 'coverage']);
+  const files = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+      const path = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) return skip.has(e.name) ? [] : files(path);
+      return /\.(ts|mjs|js|json|md|ya?ml|xml|xsd|sh)$|^run$|^Dockerfile$/.test(e.name) ? [path] : [];
+    });
+
+  it('refers to nothing outside it (no reference material beside the checkout)', () => {
+    // Written in two parts so that this file does not match itself.
+    const outside = new RegExp(['\\.\\./', 'shared'].join(''));
+    const hits = files('').filter((f) => outside.test(read(f)));
+    expect(hits).toEqual([]);
+  });
+
+  it('carries the EWS fixtures its README lists, byte for byte', () => {
+    const readme = read('test/fixtures/ews/README.md');
+    const sums = [...readme.matchAll(/^([0-9a-f]{64}) {2}(\S+)$/gm)];
+    expect(sums.length).toBe(11);
+    for (const [, sum, path] of sums) {
+      expect(createHash('sha256').update(readFileSync(join(ROOT, 'test/fixtures/ews', path!))).digest('hex'), path).toBe(sum);
+    }
   });
 });

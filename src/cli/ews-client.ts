@@ -69,7 +69,7 @@ export interface AvailabilityQuery {
   version?: string;
 }
 
-/** The request with Google's prefixes (SOAP-ENV, ns2 types, ns3 messages), as in shared/ews/samples/google-style-*. */
+/** The request with Google's prefixes (SOAP-ENV, ns2 types, ns3 messages), as in test/fixtures/ews/samples/google-style-*. */
 export function googleStyleRequest(q: AvailabilityQuery): string {
   const ns = `xmlns:ns2="${NS.types}" xmlns:ns3="${NS.messages}"`;
   const boxes = q.mailboxes

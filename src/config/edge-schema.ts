@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
-/** Google Calendar Interop's published source ranges (PROTOCOL.md section 1). */
+/** Google Calendar Interop's published source ranges (docs/protocol.md §1). */
 export const GOOGLE_INTEROP_RANGES = [
   '74.125.88.0/27',
   '2001:4860:4::/64',

@@ -1,9 +1,9 @@
-// Test helper: the shared EWS sample requests, and variants in other namespace dialects.
+// Test helper: the EWS client sample requests (test/fixtures/ews/samples), and variants in other namespace dialects.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_EWS } from './xsd.js';
+import { EWS_FIXTURES } from './xsd.js';
 
-export const SAMPLES_DIR = join(SHARED_EWS, 'samples');
+export const SAMPLES_DIR = join(EWS_FIXTURES, 'samples');
 
 export function sample(name: string): string {
   return readFileSync(join(SAMPLES_DIR, name), 'utf8');

@@ -1,11 +1,13 @@
-// Test helper: validates whole SOAP responses against the EWS XSDs in ../shared/ews/xsd (libxml2 in wasm).
+// Test helper: validates whole SOAP responses against the project's copy of the EWS XSDs (test/fixtures/ews/xsd,
+// origins in its README) with libxml2 compiled to wasm.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SHARED_EWS = join(here, '..', '..', '..', 'shared', 'ews');
+/** The EWS schemas and client samples the tests use, carried in the repository. */
+export const EWS_FIXTURES = join(here, '..', 'fixtures', 'ews');
 
 export type SchemaFlavour = 'exchange-online' | 'exchange2010-sp2';
 
@@ -19,10 +21,10 @@ const preload = (() => {
   const read = (p: string) => readFileSync(p, 'utf8');
   return [
     { fileName: 'soap-envelope.xsd', contents: read(join(here, 'soap-envelope.xsd')) },
-    { fileName: 'xml.xsd', contents: read(join(SHARED_EWS, 'xsd', 'xml.xsd')) },
+    { fileName: 'xml.xsd', contents: read(join(EWS_FIXTURES, 'xsd', 'xml.xsd')) },
     ...(['exchange-online', 'exchange2010-sp2'] as const).flatMap((f) => [
-      { fileName: `${f}/messages.xsd`, contents: read(join(SHARED_EWS, 'xsd', f, 'messages.xsd')) },
-      { fileName: `${f}/types.xsd`, contents: read(join(SHARED_EWS, 'xsd', f, 'types.xsd')) },
+      { fileName: `${f}/messages.xsd`, contents: read(join(EWS_FIXTURES, 'xsd', f, 'messages.xsd')) },
+      { fileName: `${f}/types.xsd`, contents: read(join(EWS_FIXTURES, 'xsd', f, 'types.xsd')) },
     ]),
   ];
 })();

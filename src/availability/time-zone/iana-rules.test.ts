@@ -22,7 +22,7 @@ function oracleOffsetMinutes(zone: string, t: number): number {
 }
 
 describe('rulesFromIana', () => {
-  it('knows US Pacific 2026 (the PROTOCOL.md example) from the IANA database', () => {
+  it('knows US Pacific 2026 (the docs/protocol.md §3 example) from the IANA database', () => {
     const la = rulesFromIana('America/Los_Angeles');
     expect(ianaYearSegments('America/Los_Angeles', 2026).changes.map(iso)).toEqual(['2026-03-08T10:00:00.000Z', '2026-11-01T09:00:00.000Z']);
     expect(iso(la.toUtc(Date.UTC(2026, 6, 1, 9)))).toBe('2026-07-01T16:00:00.000Z');

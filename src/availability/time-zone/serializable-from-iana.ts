@@ -6,7 +6,7 @@ import { DAY_NAMES, type SerializableTimeZone, type TimeChange } from './types.j
 import { windowsToIana } from './windows-zones.js';
 
 /**
- * The "no transition" rule. Month 0 is what says "no DST" (PROTOCOL.md §3); DayOrder 0 matches what
+ * The "no transition" rule. Month 0 is what says "no DST" (docs/protocol.md §3); DayOrder 0 matches what
  * Exchange itself writes for such zones, and the schema (xs:short) allows it.
  */
 export const NO_TRANSITION: TimeChange = Object.freeze({ bias: 0, time: '00:00:00', dayOrder: 0, month: 0, dayOfWeek: 'Sunday' });

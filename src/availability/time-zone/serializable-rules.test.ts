@@ -1,4 +1,4 @@
-// Tests for rulesFromSerializable: PROTOCOL.md §3's worked example, the traps, and a brute-force reference.
+// Tests for rulesFromSerializable: docs/protocol.md §3's worked example, the traps, and a brute-force reference.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { offsetChanges, rulesFromSerializable, UTC_RULES } from './serializable-rules.js';
@@ -13,7 +13,7 @@ const BERLIN: SerializableTimeZone = { bias: -60, standardTime: rule(10, 5, '03:
 const SYDNEY: SerializableTimeZone = { bias: -600, standardTime: rule(4, 1, '03:00:00', 0), daylightTime: rule(10, 1, '02:00:00', -60) };
 const iso = (t: number) => new Date(t).toISOString();
 
-describe('PROTOCOL.md §3 worked example (Pacific, 2026)', () => {
+describe('docs/protocol.md §3 worked example (Pacific, 2026)', () => {
   const pacific = rulesFromSerializable(PACIFIC);
   it('starts DST at 2026-03-08 10:00Z and ends it at 2026-11-01 09:00Z', () => {
     expect(offsetChanges(PACIFIC, 2026, 2026).map((c) => [iso(c.utcMs), c.dst])).toEqual([
@@ -98,7 +98,7 @@ describe('rule details', () => {
   });
 });
 
-// Reference: PROTOCOL.md §3 read literally, one instant at a time, with no memo and no segments.
+// Reference: docs/protocol.md §3 read literally, one instant at a time, with no memo and no segments.
 function nthWeekday(year: number, month: number, weekday: number, order: number): number {
   const days: number[] = [];
   for (let d = 1; d <= 31; d++) {

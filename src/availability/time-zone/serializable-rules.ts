@@ -1,4 +1,4 @@
-// ZoneRules from an EWS SerializableTimeZone (Windows TIME_ZONE_INFORMATION semantics, PROTOCOL.md §3).
+// ZoneRules from an EWS SerializableTimeZone (Windows TIME_ZONE_INFORMATION semantics, docs/protocol.md §3).
 import { MINUTE_MS, dayIndex, daysInMonth, nthWeekdayOfMonth, parseTimeOfDay, yearStartMs } from './calendar-math.js';
 import { rulesFromSegments, type YearSegments } from './segment-rules.js';
 import type { SerializableTimeZone, TimeChange, ZoneRules } from './types.js';
@@ -31,7 +31,7 @@ export function ruleLocalMs(change: TimeChange, year: number): number | undefine
 
 /**
  * The DST starts and ends that a SerializableTimeZone puts in local years `fromYear..toYear`, in time order.
- * A start is read on the standard clock and an end on the daylight clock (PROTOCOL.md §3; the EWS docs'
+ * A start is read on the standard clock and an end on the daylight clock (docs/protocol.md §3; the EWS docs'
  * prose says otherwise and is wrong). A fixed-date rule (Year set) fires in its own year only, and can
  * therefore also be returned when it lies outside the range: the state it sets lasts until the next change.
  */

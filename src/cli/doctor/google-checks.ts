@@ -14,7 +14,7 @@ export interface GoogleCheckOptions {
   step(label: string): (ok: boolean) => void;
 }
 
-// Google sends US Pacific rules in the body (shared/ews/samples/google-style-getuseravailability-request.xml).
+// Google sends US Pacific rules in the body (test/fixtures/ews/samples/google-style-getuseravailability-request.xml).
 const PACIFIC =
   `<ns2:TimeZone xmlns:ns2="${NS.types}"><ns2:Bias>480</ns2:Bias><ns2:StandardTime><ns2:Bias>0</ns2:Bias><ns2:Time>02:00:00</ns2:Time><ns2:DayOrder>1</ns2:DayOrder><ns2:Month>11</ns2:Month><ns2:DayOfWeek>Sunday</ns2:DayOfWeek></ns2:StandardTime>` +
   '<ns2:DaylightTime><ns2:Bias>-60</ns2:Bias><ns2:Time>02:00:00</ns2:Time><ns2:DayOrder>2</ns2:DayOrder><ns2:Month>3</ns2:Month><ns2:DayOfWeek>Sunday</ns2:DayOfWeek></ns2:DaylightTime></ns2:TimeZone>';
