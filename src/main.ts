@@ -33,7 +33,7 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
     const metricsAddress = await relay.metricsApp.listen({ host, port: config.metrics.port });
     logger.info({ event: 'metrics.listening', address: metricsAddress }, 'metrics listening');
   }
-  if (relay.demo) process.stdout.write(demoBanner(address, relay));
+  if (relay.demo) process.stdout.write(demoBanner(address, relay, relay.now()));
 
   let stopping = false;
   const stop = async (signal: string) => {

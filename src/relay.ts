@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withCache, type CacheStats } from './cache/index.js';
+import { systemClock, type Clock } from './clock.js';
 import type { RelayConfig } from './config/schema.js';
 import type { DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
@@ -15,6 +16,8 @@ import { Readiness } from './observability/readiness.js';
 export interface Relay {
   app: FastifyInstance;
   config: EffectiveConfig;
+  /** The clock every part of this relay reads. */
+  now: Clock;
   demo?: { tenant: DemoTenant; mailboxes: readonly string[]; domain: string };
   metrics: RelayMetrics;
   readiness: Readiness;
@@ -28,7 +31,7 @@ export interface Relay {
 export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
 
 /** Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. */
-async function withDemoTenant(config: RelayConfig, now: number): Promise<{ config: EffectiveConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
+async function withDemoTenant(config: RelayConfig, now: Clock): Promise<{ config: EffectiveConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
   // Loaded only in demo mode: the fake Graph and its certificate tooling cost a real relay memory for nothing.
   const { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant } = await import('./demo/demo-tenant.js');
   const tenant = await startDemoTenant({ now, id: 'demo' });
@@ -50,22 +53,22 @@ async function withDemoTenant(config: RelayConfig, now: number): Promise<{ confi
 }
 
 export interface RelayOptions {
-  now?: () => number;
+  /** The relay's one wall clock, handed to every part that reads the time (default: the system's). */
+  now?: Clock;
   /** Injected registry (tests); default: a fresh one with process metrics. */
   metrics?: RelayMetrics;
   /** PEM trusted besides Node's roots for Graph and Entra (tests against the fake; production: NODE_EXTRA_CA_CERTS). */
   extraCa?: string;
 }
 
-export async function createRelay(config: RelayConfig, logger: Logger, nowOrOptions: (() => number) | RelayOptions = {}): Promise<Relay> {
-  const options = typeof nowOrOptions === 'function' ? { now: nowOrOptions } : nowOrOptions;
-  const now = options.now ?? Date.now;
+export async function createRelay(config: RelayConfig, logger: Logger, options: RelayOptions = {}): Promise<Relay> {
+  const now = options.now ?? systemClock;
   const metrics = options.metrics ?? new RelayMetrics();
   let effective: EffectiveConfig = config;
   let demo: Relay['demo'];
   let extraCa: string | undefined = options.extraCa;
   if (config.demo) {
-    const d = await withDemoTenant(config, now());
+    const d = await withDemoTenant(config, now);
     effective = d.config;
     extraCa = d.tenant.ca;
     demo = { tenant: d.tenant, mailboxes: d.mailboxes, domain: d.domain };
@@ -85,6 +88,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, nowOrOpti
     ...(effective.graphScale ? { scale: effective.graphScale } : {}),
     ...(extraCa ? { extraCa } : {}),
     observer: combineObservers(metrics.graphObserver, readiness.observer),
+    now,
   });
   const source = await withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now, metrics.graphObserver);
   const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now, metrics, readiness });
@@ -96,6 +100,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, nowOrOpti
   return {
     app,
     config: effective,
+    now,
     ...(demo ? { demo } : {}),
     metrics,
     readiness,

@@ -27,7 +27,7 @@ describe('demo mode', () => {
   });
 
   it('prints credentials and a command that performs a real lookup (bash + curl, as a newcomer would)', async () => {
-    const banner = demoBanner(address, relay);
+    const banner = demoBanner(address, relay, relay.now());
     const secret = relay.config.google.clients[0]!.clientSecret;
     expect(banner).toContain(`Google client secret: ${secret}`);
     const start = banner.indexOf('TOKEN=');

@@ -168,7 +168,7 @@ let token: string;
 const tenant = demoTenantData(fixedNow);
 
 beforeAll(async () => {
-  relay = await createRelay(loadConfig({ argv: [], env: { LOG_LEVEL: 'silent' } }), createLogger('silent'), () => fixedNow);
+  relay = await createRelay(loadConfig({ argv: [], env: { LOG_LEVEL: 'silent' } }), createLogger('silent'), { now: () => fixedNow });
   baseUrl = await relay.app.listen({ host: '127.0.0.1', port: 0 });
   const client = relay.config.google.clients[0];
   if (!client) throw new Error('demo mode should configure a Google client');

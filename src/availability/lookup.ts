@@ -1,4 +1,5 @@
 // A GetUserAvailability lookup: window checks, per-mailbox routing to tenants, and views per mailbox.
+import { timeBudget } from '../clock.js';
 import { EwsFault } from '../errors.js';
 import type { MailboxErrorCode, MailboxSchedule, ScheduleQuery, ScheduleSource } from '../graph/types.js';
 import type { ParsedDateTime } from '../ews/parse-availability-request.js';
@@ -43,8 +44,8 @@ export interface LookupRequest {
 export interface LookupDeps {
   domains: ReadonlyMap<string, DomainPolicy>;
   source: ScheduleSource;
+  /** The lookup's time budget for Graph, ms. */
   deadlineMs: number;
-  now: () => number;
 }
 
 export interface LookupWindow {
@@ -116,7 +117,8 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
     outcomes.push({ group, index, disclosure: policy.disclosure });
   }
 
-  const deadline = deps.now() + deps.deadlineMs;
+  // One budget for every group's Graph calls, on the monotonic clock (see TimeBudget).
+  const budget = timeBudget(deps.deadlineMs);
   await Promise.all(
     [...groups.values()].map(async (g) => {
       const query: ScheduleQuery = {
@@ -124,7 +126,7 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
         mailboxes: g.addresses,
         startUtc: window.startUtc,
         endUtc: window.endUtc,
-        deadline,
+        budget,
         requestId: req.requestId,
         withDetails: g.withDetails,
       };

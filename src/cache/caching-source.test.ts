@@ -1,4 +1,5 @@
 // The caching decorator: single flight, reuse across zones/views/intervals, lifetimes, and a store that fails.
+import { timeBudget } from '../clock.js';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ScheduleQuery, ScheduleSource } from '../graph/types.js';
@@ -21,7 +22,7 @@ const data = () =>
     'alice@example.com': { items: [{ start: T0 + 9 * hour, end: T0 + 10 * hour, status: 'busy', isPrivate: false, subject: 'Plan' }] },
     'bob@example.com': { items: [{ start: T0 + 13 * hour, end: T0 + 14 * hour, status: 'tentative', isPrivate: false }] },
   });
-const q = (mailboxes: string[], over: Partial<ScheduleQuery> = {}): ScheduleQuery => ({ tenant: 'default', mailboxes, startUtc: T0, endUtc: T0 + 24 * hour, deadline: Date.now() + 5000, requestId: 'r', ...over });
+const q = (mailboxes: string[], over: Partial<ScheduleQuery> = {}): ScheduleQuery => ({ tenant: 'default', mailboxes, startUtc: T0, endUtc: T0 + 24 * hour, budget: timeBudget(5000), requestId: 'r', ...over });
 
 /** A source that answers only when released, to hold lookups in flight. */
 function gated(inner: ScheduleSource) {

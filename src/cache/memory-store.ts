@@ -1,4 +1,5 @@
 // The in-memory cache store: LRU bounded by entries and bytes, each entry expiring by the injected clock.
+import { systemClock, type Clock } from '../clock.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './store.js';
 
@@ -6,7 +7,7 @@ export interface MemoryStoreOptions {
   maxEntries: number;
   /** Budget for keys + values, counted as string length (JSON answers are ASCII but for subjects) plus overhead. */
   maxBytes: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 interface Entry {
@@ -18,7 +19,7 @@ interface Entry {
 const ENTRY_OVERHEAD = 96;
 
 export function createMemoryStore(options: MemoryStoreOptions): CacheStore & { readonly size: number; readonly bytes: number } {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   // lru-cache keeps its own TTL on performance.now(); expiry here follows the relay's clock so tests can step it.
   const lru = new LRUCache<string, Entry>({
     max: options.maxEntries,

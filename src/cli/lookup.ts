@@ -1,4 +1,5 @@
 // `calendar-relay lookup <email>`: asks a relay (over the network, or one built here from the config) and draws the days.
+import { systemClock, type Clock } from '../clock.js';
 import { pino } from 'pino';
 import { isKnownIanaZone, serializableFromIana } from '../availability/time-zone/index.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -35,7 +36,7 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-export async function runLookup(o: LookupOptions, io: Io, now: () => number = Date.now): Promise<number> {
+export async function runLookup(o: LookupOptions, io: Io, now: Clock = systemClock): Promise<number> {
   const zone = o.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!isKnownIanaZone(zone)) return fail(io, `--tz ${zone} is not a time zone name.`, 'Use an IANA name such as Europe/Berlin or America/New_York.');
   const from = o.from ?? todayIn(zone, now());
@@ -62,7 +63,7 @@ export async function runLookup(o: LookupOptions, io: Io, now: () => number = Da
       throw err;
     }
     const done = step.step(config.demo ? 'starting the demo tenant' : 'building the relay from the configuration');
-    const relay = await createRelay(config, pino({ level: 'silent' }));
+    const relay = await createRelay(config, pino({ level: 'silent' }), { now });
     done(true);
     transport = injectTransport(relay.app);
     cleanup = () => relay.close();

@@ -26,11 +26,12 @@ export function demoLookupCommand(baseUrl: string, clientId: string, clientSecre
   ].join(' && \\\n  ');
 }
 
-export function demoBanner(address: string, relay: Relay): string {
+/** `today`: the relay's clock reading; the sample lookup asks for that UTC day. */
+export function demoBanner(address: string, relay: Relay, today: number): string {
   const client = relay.config.google.clients[0]!;
   const base = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]');
   const mailboxes = [...(relay.demo?.mailboxes ?? []), `nobody@${relay.demo?.domain ?? 'example.com'}`];
-  const xml = demoLookupXml(mailboxes, new Date(new Date().toISOString().slice(0, 10)));
+  const xml = demoLookupXml(mailboxes, new Date(Math.floor(today / 86_400_000) * 86_400_000));
   return [
     '',
     'Calendar Relay is running in DEMO mode: no Microsoft credentials are configured, so it answers from an',

@@ -1,4 +1,5 @@
 // The demo tenant: its DST arithmetic, and a full lookup through the production Graph client over HTTPS.
+import { timeBudget } from '../clock.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createGraphScheduleSource } from '../graph/get-schedule.js';
@@ -35,18 +36,25 @@ describe('demoTenantData', () => {
 });
 
 describe('startDemoTenant', () => {
-  it('serves the demo calendars to the production client, which trusts only the demo CA it is given', async () => {
-    const now = Date.now();
+  // Dates far from today on both sides, and on DST changes (US spring 2026, EU spring 2031): the demo must not
+  // depend on the day it runs, and the fake's tokens and the relay's live on the clock both were given.
+  const dates = [Date.UTC(2026, 2, 8, 9, 59, 30), Date.UTC(2031, 2, 30, 0, 59, 30), Date.UTC(2019, 9, 27, 1), Date.UTC(2045, 5, 1, 12)];
+  it.each(dates.map((at) => [new Date(at).toISOString(), at] as const))('serves the demo calendars at %s to the production client, which trusts only the demo CA it is given', async (_, at) => {
+    const now = () => at;
     const demo = await startDemoTenant({ now, id: 'demo' });
-    const source = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 2, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), extraCa: demo.ca });
-    const untrusting = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 1, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }) });
+    const source = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 2, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), extraCa: demo.ca, now });
+    const untrusting = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 1, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), now });
     try {
       expect(demo.tenant).toMatchObject({ id: 'demo', graphEndpoint: demo.fake.url, authority: expect.stringMatching(new RegExp(`^${demo.fake.url}/`)) });
       const mailboxes = [...DEMO_MAILBOXES, `nobody@${DEMO_DOMAIN}`];
-      const q = { tenant: 'demo', mailboxes, startUtc: now - 7 * day, endUtc: now + 7 * day, deadline: Date.now() + 10_000, requestId: 'demo-1' };
+      // Around the clock's day, and far enough to hold the nearest DST change (months away in June: split by the source).
+      const dst = nearestDstTransition(at).at;
+      const q = { tenant: 'demo', mailboxes, startUtc: Math.min(at - 7 * day, dst - day), endUtc: Math.max(at + 7 * day, dst + day), budget: timeBudget(10_000), requestId: 'demo-1' };
       const results = await source.getSchedules(q);
       expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ErrorMailRecipientNotFound']);
       expect(results.every((r) => !r.ok || r.items.length > 0)).toBe(true);
+      // The item laid across the nearest DST change is there, whole.
+      expect(results.some((r) => r.ok && r.items.toArray().some((i) => i.start < dst && i.end > dst))).toBe(true);
       const untrusted = await untrusting.getSchedules({ ...q, requestId: 'demo-2' });
       expect(untrusted.every((r) => !r.ok && r.code === 'ErrorFreeBusyGenerationFailed')).toBe(true);
     } finally {

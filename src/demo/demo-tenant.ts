@@ -1,4 +1,5 @@
 // The embedded demo tenant (example.com): a few mailboxes with varied calendars around "now", served by the fake Graph.
+import type { Clock } from '../clock.js';
 import type { ResolvedTenant } from '../config/schema.js';
 import type { GraphWorkingHours } from '../graph/types.js';
 import { startFakeGraph, type FakeEvent, type FakeGraph, type FakeMailbox, type FakeTenant } from './fake-graph.js';
@@ -112,9 +113,12 @@ export interface DemoTenant {
   close(): Promise<void>;
 }
 
-/** Starts the fake Graph with the demo tenant; `id` is the tenant name the relay's domains refer to. */
-export async function startDemoTenant(options: { now: number; id?: string }): Promise<DemoTenant> {
-  const fake = await startFakeGraph({ tenants: [demoTenantData(options.now)] });
+/**
+ * Starts the fake Graph with the demo tenant; `id` is the tenant name the relay's domains refer to. The calendars
+ * are laid out around `now()` at start, and the fake's tokens live on the same clock as the relay's.
+ */
+export async function startDemoTenant(options: { now: Clock; id?: string }): Promise<DemoTenant> {
+  const fake = await startFakeGraph({ tenants: [demoTenantData(options.now())], now: options.now });
   return {
     fake,
     tenant: {

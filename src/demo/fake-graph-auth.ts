@@ -18,23 +18,25 @@ interface IssuedToken {
 
 const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** Entra's error body: OAuth fields plus the AADSTS number repeated in error_codes. */
-export function entraError(status: number, error: string, aadsts: number, text: string): FakeReply {
+/** Entra's error body: OAuth fields plus the AADSTS number repeated in error_codes; `at` is the fake's clock reading. */
+export function entraError(status: number, error: string, aadsts: number, text: string, at: number): FakeReply {
+  const stamp = new Date(at).toISOString();
   return {
     status,
     body: {
       error,
-      error_description: `AADSTS${aadsts}: ${text} Trace ID: ${randomUuid()} Correlation ID: ${randomUuid()} Timestamp: ${new Date().toISOString()}`,
+      error_description: `AADSTS${aadsts}: ${text} Trace ID: ${randomUuid()} Correlation ID: ${randomUuid()} Timestamp: ${stamp}`,
       error_codes: [aadsts],
-      timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+      timestamp: stamp.replace('T', ' ').slice(0, 19) + 'Z',
       trace_id: randomUuid(),
       correlation_id: randomUuid(),
     },
   };
 }
 
-export function graphError(status: number, code: string, message: string): FakeReply {
-  return { status, body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUuid() } } } };
+/** Graph's error body; `at` is the fake's clock reading (innerError.date). */
+export function graphError(status: number, code: string, message: string, at: number): FakeReply {
+  return { status, body: { error: { code, message, innerError: { date: new Date(at).toISOString().slice(0, 19), 'request-id': randomUuid() } } } };
 }
 
 function randomUuid(): string {
@@ -68,7 +70,7 @@ export class FakeAuthority {
 
   metadata(base: string, tenantId: string): FakeReply {
     if (!this.tenant(tenantId)) {
-      return entraError(400, 'invalid_tenant', 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return entraError(400, 'invalid_tenant', 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, this.#now());
     }
     const t = `${base}/${tenantId}`;
     return {
@@ -101,30 +103,30 @@ export class FakeAuthority {
 
   async token(base: string, tenantId: string, form: URLSearchParams): Promise<FakeReply> {
     const tenant = this.tenant(tenantId);
-    if (!tenant) return entraError(400, 'invalid_request', 90002, `Tenant '${tenantId}' not found.`);
+    if (!tenant) return entraError(400, 'invalid_request', 90002, `Tenant '${tenantId}' not found.`, this.#now());
     if (form.get('grant_type') !== 'client_credentials') {
-      return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      return entraError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.', this.#now());
     }
     const clientId = form.get('client_id') ?? '';
     const app = tenant.apps.find((a) => a.clientId === clientId);
     if (!app) {
-      return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`);
+      return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`, this.#now());
     }
     const scope = form.get('scope') ?? '';
     if (!scope.split(' ').some((s) => s.endsWith('/.default'))) {
-      return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+      return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`, this.#now());
     }
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
     if (secret !== null) {
       if (!app.clientSecret || !sameSecret(secret, app.clientSecret)) {
-        return entraError(401, 'invalid_client', 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.");
+        return entraError(401, 'invalid_client', 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + clientId + "'.", this.#now());
       }
     } else if (assertion !== null) {
       const failure = await this.#checkAssertion(app, assertion, form.get('client_assertion_type'), `${base}/${tenantId}/oauth2/v2.0/token`);
       if (failure) return failure;
     } else {
-      return entraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return entraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", this.#now());
     }
     const accessToken = randomBytes(32).toString('base64url');
     this.#tokens.set(accessToken, { tenantId: tenant.tenantId, clientId, expiresAt: this.#now() + this.#lifetimeSeconds * 1000 });
@@ -136,8 +138,8 @@ export class FakeAuthority {
   }
 
   async #checkAssertion(app: FakeApp, assertion: string, type: string | null, audience: string): Promise<FakeReply | undefined> {
-    const bad = (code: number, text: string) => entraError(401, 'invalid_client', code, text);
-    if (type !== jwtBearer) return entraError(400, 'invalid_request', 50027, 'client_assertion_type must be jwt-bearer.');
+    const bad = (code: number, text: string) => entraError(401, 'invalid_client', code, text, this.#now());
+    if (type !== jwtBearer) return entraError(400, 'invalid_request', 50027, 'client_assertion_type must be jwt-bearer.', this.#now());
     let header: Record<string, unknown>;
     try {
       header = decodeProtectedHeader(assertion) as Record<string, unknown>;
@@ -156,7 +158,9 @@ export class FakeAuthority {
       return bad(700027, 'Client assertion failed signature validation.');
     }
     const nowS = this.#now() / 1000;
-    if (typeof claims.exp !== 'number' || claims.exp < nowS - 300) return bad(700024, 'Client assertion is not within its valid time range.');
+    // Entra allows five minutes of clock skew either way.
+    const early = typeof claims.nbf === 'number' && claims.nbf > nowS + 300;
+    if (typeof claims.exp !== 'number' || claims.exp < nowS - 300 || early) return bad(700024, 'Client assertion is not within its valid time range.');
     if (claims.iss !== app.clientId || claims.sub !== app.clientId) return bad(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
     if (claims.aud !== audience) return bad(700021, `Client assertion audience claim does not match Realm issuer. Review the documentation at https://aka.ms/certCredentials .`);
     return undefined;
@@ -164,13 +168,13 @@ export class FakeAuthority {
 
   /** Graph's bearer check: 401 InvalidAuthenticationToken unless the token was issued here and is alive. */
   bearer(authorization: string | undefined): { tenant: FakeTenant; app?: FakeApp } | FakeReply {
-    if (!authorization) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    if (!authorization) return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', this.#now());
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const issued = match?.[1] ? this.#tokens.get(match[1]) : undefined;
-    if (!issued) return graphError(401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).');
-    if (issued.expiresAt <= this.#now()) return graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    if (!issued) return graphError(401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).', this.#now());
+    if (issued.expiresAt <= this.#now()) return graphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', this.#now());
     const tenant = this.tenant(issued.tenantId);
-    if (!tenant) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    if (!tenant) return graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.', this.#now());
     const app = tenant.apps.find((a) => a.clientId === issued.clientId);
     return app ? { tenant, app } : { tenant };
   }

@@ -7,6 +7,7 @@ import { FakeAuthority, entraError, graphError, type FakeReply } from './fake-gr
 import { FaultQueue, faultGraphCode, faultMessage, type Fault, type FaultPath } from './fake-graph-faults.js';
 import { mayReadSchedules, type FakeTenant } from './fake-graph-model.js';
 import { answerGetSchedule } from './fake-graph-schedule.js';
+import { systemClock, type Clock } from '../clock.js';
 import { demoTls } from './tls.js';
 
 export type { Fault, FaultPath } from './fake-graph-faults.js';
@@ -16,8 +17,8 @@ export interface FakeGraphOptions {
   tenants: FakeTenant[];
   /** expires_in of issued tokens, seconds (default 3599, like Entra). */
   tokenLifetimeSeconds?: number;
-  /** Clock for token expiry and assertion checks (default Date.now). */
-  now?: () => number;
+  /** Clock for token expiry, assertion checks and error timestamps (default: the system's). */
+  now?: Clock;
   /** Keep every request in `requests` (default true); a benchmark turns it off and reads the counters. */
   record?: boolean;
   /** How long an idle keep-alive connection stays open, ms (default Node's 5 s; Graph keeps them longer). */
@@ -108,7 +109,7 @@ function redactForm(form: URLSearchParams): Record<string, string> {
 
 export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGraph> {
   const tls = await demoTls();
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   const authority = new FakeAuthority(options.tenants, now, options.tokenLifetimeSeconds ?? 3599);
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
@@ -125,8 +126,8 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     if (fault.status) {
       const reply =
         endpoint === 'getSchedule'
-          ? graphError(fault.status, faultGraphCode(fault), faultMessage(fault.status))
-          : entraError(fault.status, fault.errorCode ?? 'temporarily_unavailable', 50196, faultMessage(fault.status));
+          ? graphError(fault.status, faultGraphCode(fault), faultMessage(fault.status), now())
+          : entraError(fault.status, fault.errorCode ?? 'temporarily_unavailable', 50196, faultMessage(fault.status), now());
       if (fault.retryAfterSeconds !== undefined) reply.headers = { 'retry-after': String(fault.retryAfterSeconds) };
       send(res, reply, crid);
       return true;
@@ -181,16 +182,16 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     if (endpoint === 'getSchedule') {
       const auth = authority.bearer(req.headers.authorization);
       if (!('tenant' in auth)) return send(res, { ...auth, headers: { 'www-authenticate': 'Bearer realm=""' } }, crid);
-      if (!mayReadSchedules(auth.app)) return send(res, graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.'), crid);
-      if (jsonError) return send(res, graphError(400, 'RequestBodyRead', 'Invalid JSON. A token was not recognized in the JSON content.'), crid);
-      return send(res, answerGetSchedule(base, auth.tenant, param, body, fake.reverseResults), crid, inPieces);
+      if (!mayReadSchedules(auth.app)) return send(res, graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.', now()), crid);
+      if (jsonError) return send(res, graphError(400, 'RequestBodyRead', 'Invalid JSON. A token was not recognized in the JSON content.', now()), crid);
+      return send(res, answerGetSchedule(base, auth.tenant, param, body, fake.reverseResults, now()), crid, inPieces);
     }
-    send(res, graphError(400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop() ?? ''}'.`), crid);
+    send(res, graphError(400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop() ?? ''}'.`, now()), crid);
   }
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, graphError(500, 'InternalServerError', 'The fake failed to handle the request.'), undefined);
+      if (!res.headersSent) send(res, graphError(500, 'InternalServerError', 'The fake failed to handle the request.', now()), undefined);
       else res.destroy();
     });
   });

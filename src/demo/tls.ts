@@ -20,7 +20,12 @@ export interface ClientCertificate {
   thumbprintSha256: string;
 }
 
-const tenYears = 10 * 365 * 86_400_000;
+/**
+ * Validity of the throwaway certificates: fixed and wide, read from no clock. TLS checks it against the system
+ * clock, which may be anywhere relative to the relay's injected one (tests run years ahead), and the material
+ * lives only in memory for one process.
+ */
+const THROWAWAY_VALIDITY = { notBefore: new Date(Date.UTC(2000, 0, 1)), notAfter: new Date(Date.UTC(2099, 11, 31)) };
 
 // Key generation costs tens to hundreds of ms; every fake in one process shares the same material.
 let serverTls: Promise<DemoTls> | undefined;
@@ -35,8 +40,7 @@ export function demoTls(): Promise<DemoTls> {
 }
 
 async function generateServerTls(): Promise<DemoTls> {
-  const notBefore = new Date(Date.now() - 86_400_000);
-  const notAfter = new Date(notBefore.getTime() + tenYears);
+  const { notBefore, notAfter } = THROWAWAY_VALIDITY;
   return issueServerTls({
     caName: 'Calendar Relay demo CA (throwaway)',
     ca: { notBefore, notAfter },
@@ -96,6 +100,8 @@ export async function generateClientCertificate(commonName = 'calendar-relay dem
     keyType: 'rsa',
     keySize: 2048,
     algorithm: 'sha256',
+    notBeforeDate: THROWAWAY_VALIDITY.notBefore,
+    notAfterDate: THROWAWAY_VALIDITY.notAfter,
   });
   return { privateKey: pems.private, cert: pems.cert, thumbprintSha256: sha256Thumbprint(pems.cert) };
 }

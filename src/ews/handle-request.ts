@@ -3,6 +3,7 @@ import type { DomainPolicy, LookupDeps } from '../availability/lookup.js';
 import { lookupAvailability } from '../availability/lookup.js';
 import { rulesFromSerializable, rulesFromWindowsId, UTC_RULES } from '../availability/time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from '../availability/time-zone/types.js';
+import type { Clock } from '../clock.js';
 import { EwsFault } from '../errors.js';
 import { ENVELOPE_CLOSE, envelopeOpen, soapEnvelope, soapFault } from './envelope.js';
 import { parseAvailabilityRequest } from './parse-availability-request.js';
@@ -24,6 +25,8 @@ export interface EwsCaller {
 }
 
 export interface EwsDeps extends LookupDeps {
+  /** Wall clock: GetServerTimeZones answers for the years around its current one. */
+  now: Clock;
   limits: XmlLimits;
   domains: ReadonlyMap<string, DomainPolicy>;
 }
@@ -89,7 +92,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         .filter((c) => c.ns === NS.messages && c.local === 'Ids')
         .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
       const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
-      return { status: 200, body: [utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0'), schema))], audit };
+      return { status: 200, body: [utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0', { currentYear: new Date(deps.now()).getUTCFullYear() }), schema))], audit };
     }
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {

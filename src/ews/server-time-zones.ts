@@ -5,16 +5,16 @@ import { timeZoneDefinitionXml } from './write-time-zone.js';
 import { element, textElement } from './xml-writer.js';
 
 export interface ServerTimeZoneOptions {
-  /** The year "now" (from the injected clock); defaults to the system clock's UTC year. */
-  currentYear?: number;
+  /** The year "now", UTC, from the caller's clock. */
+  currentYear: number;
   /** Years before and after the current one that get their own rules when the rules changed (default 5 each). */
   yearsBefore?: number;
   yearsAfter?: number;
 }
 
 /** The years whose IANA rules are turned into transition groups. */
-export function serverTimeZoneYears(options: ServerTimeZoneOptions = {}): YearRange {
-  const year = options.currentYear ?? new Date().getUTCFullYear();
+export function serverTimeZoneYears(options: ServerTimeZoneOptions): YearRange {
+  const year = options.currentYear;
   return { fromYear: year - (options.yearsBefore ?? 5), toYear: year + (options.yearsAfter ?? 5) };
 }
 
@@ -67,7 +67,7 @@ function definitionXml(def: TimeZoneDefinitionData, range: YearRange, full: bool
 export function getServerTimeZonesBodyXml(
   ids: readonly string[] | undefined,
   full: boolean,
-  options: ServerTimeZoneOptions = {},
+  options: ServerTimeZoneOptions,
 ): string {
   const unknown = ids ? unknownTimeZoneIds(ids) : [];
   let message: string;

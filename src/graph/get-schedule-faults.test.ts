@@ -1,4 +1,5 @@
 // The Graph source when the fake misbehaves on purpose: throttling, outages, slowness, junk, resets, foreign hosts.
+import { timeBudget } from '../clock.js';
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphScheduleSource } from './get-schedule.js';
@@ -56,7 +57,7 @@ describe('getSchedules when Graph misbehaves', () => {
     await h.source.getSchedules(query(['bob@example.com'])); // warm the token
     h.fake.failNext({ path: 'getSchedule', delayMs: 3_000 });
     const started = Date.now();
-    const results = await h.source.getSchedules(query(['alice@example.com', 'bob@example.com'], { deadline: Date.now() + 300 }));
+    const results = await h.source.getSchedules(query(['alice@example.com', 'bob@example.com'], { budget: timeBudget(300) }));
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(codes(results)).toEqual(['ErrorTimeoutExpired', 'ErrorTimeoutExpired']);
   });
@@ -65,7 +66,7 @@ describe('getSchedules when Graph misbehaves', () => {
     h = await harness();
     h.fake.failNext({ path: 'token', delayMs: 3_000 });
     const started = Date.now();
-    const results = await h.source.getSchedules(query(['alice@example.com'], { deadline: Date.now() + 300 }));
+    const results = await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(300) }));
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(codes(results)).toEqual(['ErrorTimeoutExpired']);
     expect(scheduleCalls(h)).toHaveLength(0);
@@ -73,7 +74,7 @@ describe('getSchedules when Graph misbehaves', () => {
 
   it('starts no call once the deadline has passed', async () => {
     h = await harness();
-    const results = await h.source.getSchedules(query(['alice@example.com'], { deadline: Date.now() - 1 }));
+    const results = await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) }));
     expect(codes(results)).toEqual(['ErrorTimeoutExpired']);
     expect(scheduleCalls(h)).toHaveLength(0);
   });

@@ -2,6 +2,7 @@
 import { setTimeout as timerDelay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import { stopwatch, systemClock, type Clock } from '../clock.js';
 import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
 import { flatLineLogger } from '../logger.js';
 import { CircuitBreaker } from './breaker.js';
@@ -21,8 +22,8 @@ export interface GraphScheduleSourceOptions {
   logger: Logger;
   /** PEM trusted besides Node's roots (demo tenant). */
   extraCa?: string;
-  /** Clock the query deadlines are measured on (default Date.now). */
-  now?: () => number;
+  /** Wall clock for breaker cool-downs, token lifetimes, secret re-reads and Retry-After dates (default: the system's). */
+  now?: Clock;
   /** Waits between attempts; rejects when the signal aborts (default: a timer). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -61,7 +62,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   const { graph, logger } = options;
   // The per-call line: the query's child logger's fields (requestId, tenant) written as its own flat fields.
   const callLog = flatLineLogger(logger);
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock;
   const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => timerDelay(ms, undefined, { signal }));
   const random = options.random ?? Math.random;
   const policy = retryPolicyFrom(graph);
@@ -124,7 +125,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     const free = limiter.tryAcquire(key);
     if (free) return free;
     const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), Math.max(1, query.deadline - now()));
+    const timer = setTimeout(() => stop.abort(), Math.max(1, query.budget.remainingMs()));
     try {
       return await limiter.acquire(key, query.signal ? AbortSignal.any([query.signal, stop.signal]) : stop.signal);
     } catch (err) {
@@ -140,23 +141,22 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     const body = buildScheduleRequest(schedules, piece.start, piece.end);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'client-request-id': query.requestId };
     for (let attempts = 1; ; attempts++) {
-      const remaining = query.deadline - now();
-      if (remaining <= 0 || query.signal?.aborted) return timedOut();
+      if (query.budget.remainingMs() <= 0 || query.signal?.aborted) return timedOut();
       const release = await slot(urlMailbox, query);
       if (!release) return { ...timedOut(), transient: false };
-      const limit = Math.min(graph.attemptTimeoutMs, query.deadline - now());
+      const limit = Math.min(graph.attemptTimeoutMs, query.budget.remainingMs());
       if (limit <= 0) {
         release();
         return timedOut();
       }
       let failure: AttemptFailure;
-      const sent = now();
+      const took = stopwatch();
       try {
         const res = await http.send(url, { method: 'POST', headers, body, timeoutMs: limit, signal: query.signal }).finally(release);
         const graphRequestId = res.headers['request-id'];
-        observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: now() - sent });
+        observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: took() });
         // Graph's request-id beside ours (the child logger's requestId): what Microsoft support asks for.
-        callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: now() - sent }, 'getSchedule answered');
+        callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: Math.round(took()) }, 'getSchedule answered');
         if (res.status === 200) {
           try {
             return { kind: 'ok', results: parseScheduleResponse(res.bytes) };
@@ -171,7 +171,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         failure = { kind: 'status', status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) };
       } catch (err) {
         if (!(err instanceof HttpFailure)) throw err;
-        observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: now() - sent });
+        observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: took() });
         log().warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
         // The same question would get the same answer: not retried, and not held against the tenant.
@@ -181,7 +181,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         if (err.kind === 'timeout' && limit < graph.attemptTimeoutMs) return { ...timedOut(), transient: true };
         failure = err.kind === 'timeout' ? { kind: 'attempt-timeout' } : { kind: 'network' };
       }
-      const decision = decideRetry(policy, failure, { attempts, now: now(), deadline: query.deadline, random });
+      const decision = decideRetry(policy, failure, { attempts, remainingMs: query.budget.remainingMs(), random });
       if (!decision.retry) {
         if (decision.reason === 'deadline') return { ...timedOut(), transient: true };
         const outcome = failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
@@ -273,7 +273,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     // Cleared, not aborted: an aborted timers/promises timer costs a DOMException with a stack on every lookup.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(() => resolve('deadline'), Math.max(0, query.deadline - now()));
+      timer = setTimeout(() => resolve('deadline'), Math.max(0, query.budget.remainingMs()));
     });
     try {
       const winner = await Promise.race([tokens.getToken(tenant.id), deadline]);

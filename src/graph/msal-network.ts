@@ -2,7 +2,8 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { GraphHttp } from './http.js';
 
-export function createMsalNetworkClient(http: GraphHttp, timeoutMs: number): INetworkModule {
+/** `onBody` sees every parsed answer (the token provider reads `expires_in` from it). */
+export function createMsalNetworkClient(http: GraphHttp, timeoutMs: number, onBody?: (body: unknown) => void): INetworkModule {
   async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
     const res = await http.send(url, {
       method,
@@ -17,6 +18,7 @@ export function createMsalNetworkClient(http: GraphHttp, timeoutMs: number): INe
       // MSAL expects a parsed body; a non-JSON answer (a proxy page, a truncated body) is a failed call.
       throw new Error(`authority answered HTTP ${res.status} with a body that is not JSON`);
     }
+    onBody?.(body);
     return { status: res.status, headers: res.headers, body };
   }
   return {

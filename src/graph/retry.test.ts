@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay, decideRetry, parseRetryAfter, retryPolicyFrom } from './retry.js';
 
 const policy = retryPolicyFrom({ deadlineMs: 10_000, attemptTimeoutMs: 5_000, maxAttempts: 4, retryAfterCeilingMs: 5_000, chunkSize: 20 });
-const state = (attempts: number, now = 0, deadline = 60_000) => ({ attempts, now, deadline, random: () => 0 });
+const state = (attempts: number, now = 0, deadline = 60_000) => ({ attempts, remainingMs: deadline - now, random: () => 0 });
 
 describe('parseRetryAfter', () => {
   it('reads delta-seconds and HTTP-dates, and ignores junk', () => {

@@ -48,8 +48,8 @@ export type RetryDecision =
 export interface RetryState {
   /** Attempts made so far (1 after the first). */
   attempts: number;
-  now: number;
-  deadline: number;
+  /** What is left of the lookup's budget, ms. */
+  remainingMs: number;
   /** Uniform in [0, 1); injected so tests see fixed delays. */
   random: () => number;
 }
@@ -69,6 +69,6 @@ export function decideRetry(policy: RetryPolicy, failure: AttemptFailure, state:
       ? Math.min(failure.retryAfterMs, policy.retryAfterCeilingMs)
       : backoffDelay(policy, state.attempts, state.random);
   // Waiting past the deadline only to have no time left for the call is pointless.
-  if (state.now + delayMs >= state.deadline) return { retry: false, reason: 'deadline' };
+  if (delayMs >= state.remainingMs) return { retry: false, reason: 'deadline' };
   return { retry: true, delayMs };
 }

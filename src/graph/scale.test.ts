@@ -1,5 +1,6 @@
 // Graph at scale: 4 calls per URL mailbox, spreading over lookup mailboxes, the tenant breaker, keep-alive,
 // secret rotation, and a slow chunk timing out while the rest of the lookup answers.
+import { timeBudget } from '../clock.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ describe('circuit breaker per tenant', () => {
     let clock = Date.UTC(2026, 11, 1, 9);
     const log = capture();
     h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
-    const q = () => query(['alice@example.com'], { deadline: clock + 10_000 });
+    const q = () => query(['alice@example.com'], { budget: timeBudget(10_000) });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
     expect(codes(await h.source.getSchedules(q()))).toEqual(['ErrorFreeBusyGenerationFailed']);
     expect(codes(await h.source.getSchedules(q()))).toEqual(['ErrorFreeBusyGenerationFailed']);
@@ -123,7 +124,7 @@ describe('connections and deadlines', () => {
     // The second chunk's URL mailbox is its first attendee, m20; Graph is slow only for it.
     h.fake.failNext({ path: 'getSchedule', mailbox: 'm20@example.com', delayMs: 2_000 });
     const started = Date.now();
-    const results = await h.source.getSchedules(query(boxes(25), { deadline: Date.now() + 400 }));
+    const results = await h.source.getSchedules(query(boxes(25), { budget: timeBudget(400) }));
     expect(codes(results)).toEqual([...Array(20).fill('ok'), ...Array(5).fill('ErrorTimeoutExpired')]);
     expect(Date.now() - started).toBeLessThan(1_500);
   });

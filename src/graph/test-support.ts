@@ -1,4 +1,5 @@
 // Shared fixtures for the Graph adapter's tests: a fake tenant over HTTPS and a source wired to it.
+import { timeBudget } from '../clock.js';
 import pino from 'pino';
 import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
 import { startFakeGraph, type FakeGraph, type FakeMailbox, type FakeTenant } from '../demo/fake-graph.js';
@@ -76,5 +77,5 @@ export async function harness(options: { extraMailboxes?: number; tenant?: Parti
 }
 
 export function query(mailboxes: string[], overrides: Partial<ScheduleQuery> = {}): ScheduleQuery {
-  return { tenant: 'contoso', mailboxes, startUtc: T0, endUtc: T0 + 86_400_000, deadline: Date.now() + 10_000, requestId: 'req-1', ...overrides };
+  return { tenant: 'contoso', mailboxes, startUtc: T0, endUtc: T0 + 86_400_000, budget: timeBudget(10_000), requestId: 'req-1', ...overrides };
 }

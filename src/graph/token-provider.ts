@@ -1,8 +1,11 @@
-// App-only Graph tokens: one MSAL ConfidentialClientApplication per tenant, its cache reused, cold starts coalesced.
+// App-only Graph tokens: one MSAL ConfidentialClientApplication per tenant, tokens reused until near expiry on the
+// relay's clock, cold starts coalesced.
 import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import type { Logger } from 'pino';
+import { stopwatch, systemClock, type Clock } from '../clock.js';
 import type { ResolvedTenant } from '../config/schema.js';
+import { certificateAssertion } from './client-assertion.js';
 import type { GraphHttp } from './http.js';
 import { createMsalNetworkClient } from './msal-network.js';
 import type { GraphObserver } from './observer.js';
@@ -35,7 +38,8 @@ export interface MsalTokenProviderOptions {
   observer?: GraphObserver;
   /** Secret files are re-read on use at most this often, ms (0: every use). Default 1000. */
   secretCheckMs?: number;
-  now?: () => number;
+  /** Wall clock for token lifetimes, secret re-reads and client assertions (default: the system's). */
+  now?: Clock;
   /** Reads a secret file (default fs.readFileSync as UTF-8). */
   readFile?: (path: string) => string;
 }
@@ -44,21 +48,29 @@ export function graphScope(graphEndpoint: string): string {
   return `${graphEndpoint.replace(/\/+$/, '')}/.default`;
 }
 
-function msalConfig(tenant: ResolvedTenant, options: MsalTokenProviderOptions): Configuration {
+/** What the token endpoint said about the last token: its lifetime, from `expires_in` (seconds). */
+interface TokenLifetime {
+  seconds?: number;
+}
+
+function msalConfig(tenant: ResolvedTenant, options: MsalTokenProviderOptions, now: Clock, lifetime: TokenLifetime): Configuration {
   const { certificate, clientSecret } = tenant;
   const log = options.logger.child({ component: 'msal', tenant: tenant.id });
   return {
     auth: {
       clientId: tenant.clientId,
       authority: tenant.authority,
-      ...(certificate
-        ? { clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKey, ...(certificate.x5c ? { x5c: certificate.x5c } : {}) } }
-        : { clientSecret }),
+      // A certificate's assertion is signed here, on the relay's clock (MSAL would stamp it from the system's).
+      ...(certificate ? { clientAssertion: certificateAssertion(certificate, now) } : { clientSecret }),
       // The authority's own host is "known": MSAL then skips instance discovery, which would call another host.
       knownAuthorities: [new URL(tenant.authority).host],
     },
     system: {
-      networkClient: createMsalNetworkClient(options.http, options.requestTimeoutMs),
+      networkClient: createMsalNetworkClient(options.http, options.requestTimeoutMs, (body) => {
+        // Entra sends a number; some authorities (AD FS) a numeric string.
+        const seconds = Number((body as { expires_in?: unknown } | undefined)?.expires_in);
+        if (Number.isFinite(seconds) && seconds > 0) lifetime.seconds = seconds;
+      }),
       // The caller's deadline governs retries; MSAL's own retry would wait without knowing it.
       disableInternalRetries: true,
       loggerOptions: {
@@ -97,12 +109,14 @@ function withFileSecrets(tenant: ResolvedTenant, readFile: (path: string) => str
   }
 }
 
+const UNKNOWN_LIFETIME_MS = 120_000;
+
 const credentialOf = (t: ResolvedTenant) => `${t.clientSecret ?? ''}\u0000${t.certificate?.privateKey ?? ''}`;
 
 export function createMsalTokenProvider(options: MsalTokenProviderOptions): TokenProvider {
   const byId = new Map(options.tenants.map((t) => [t.id, t]));
-  const apps = new Map<string, ConfidentialClientApplication>();
-  const now = options.now ?? Date.now;
+  const apps = new Map<string, { cca: ConfidentialClientApplication; lifetime: TokenLifetime }>();
+  const now = options.now ?? systemClock;
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const checkEvery = options.secretCheckMs ?? 1_000;
   const checkedAt = new Map<string, number>();
@@ -132,30 +146,39 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   }
   // MSAL does not coalesce concurrent cold-cache calls; without this each chunk would fetch its own token.
   const inFlight = new Map<string, Promise<string>>();
-  // MSAL's own cache lookup costs about as much as the rest of a lookup; a token is reused here until 5 minutes
-  // before it expires (MSAL refreshes in the same window), then MSAL is asked again.
+  // The relay's token cache, on its own clock: MSAL's cache judges expiry by the system clock, so MSAL is asked
+  // with skipCache and a token is reused here until 5 minutes before it expires (MSAL's own refresh window), or
+  // half its life when it lives under 10 minutes.
   const ready = new Map<string, { token: string; refreshAt: number }>();
 
-  function app(tenant: ResolvedTenant): ConfidentialClientApplication {
-    let cca = apps.get(tenant.id);
-    if (!cca) {
-      cca = new ConfidentialClientApplication(msalConfig(tenant, options));
-      apps.set(tenant.id, cca);
+  function app(tenant: ResolvedTenant): { cca: ConfidentialClientApplication; lifetime: TokenLifetime } {
+    let entry = apps.get(tenant.id);
+    if (!entry) {
+      const lifetime: TokenLifetime = {};
+      entry = { cca: new ConfidentialClientApplication(msalConfig(tenant, options, now, lifetime)), lifetime };
+      apps.set(tenant.id, entry);
     }
-    return cca;
+    return entry;
   }
 
   async function acquire(tenant: ResolvedTenant): Promise<string> {
-    const started = Date.now();
+    const took = stopwatch();
+    // Measured from before the request: the token expires no later than this plus its lifetime.
+    const asked = now();
     try {
-      const result = await app(tenant).acquireTokenByClientCredential({ scopes: [graphScope(tenant.graphEndpoint)] });
+      const { cca, lifetime } = app(tenant);
+      lifetime.seconds = undefined;
+      const result = await cca.acquireTokenByClientCredential({ scopes: [graphScope(tenant.graphEndpoint)], skipCache: true });
       if (!result?.accessToken) throw new Error('empty token response');
-      options.observer?.token?.({ tenant: tenant.id, ok: true, fromCache: result.fromCache, ms: Date.now() - started, expiresAt: result.expiresOn?.getTime() });
-      if (result.expiresOn) ready.set(tenant.id, { token: result.accessToken, refreshAt: result.expiresOn.getTime() - 300_000 });
+      // An answer without expires_in (RFC 6749 only recommends it) is reused for a minute, then asked for again.
+      const lifeMs = lifetime.seconds !== undefined ? lifetime.seconds * 1000 : UNKNOWN_LIFETIME_MS;
+      const expiresAt = asked + lifeMs;
+      options.observer?.token?.({ tenant: tenant.id, ok: true, fromCache: false, ms: took(), expiresAt });
+      ready.set(tenant.id, { token: result.accessToken, refreshAt: expiresAt - Math.min(300_000, lifeMs / 2) });
       return result.accessToken;
     } catch (err) {
       const reason = describe(err);
-      options.observer?.token?.({ tenant: tenant.id, ok: false, fromCache: false, ms: Date.now() - started, reason });
+      options.observer?.token?.({ tenant: tenant.id, ok: false, fromCache: false, ms: took(), reason });
       options.logger.warn({ tenant: tenant.id, reason }, 'Graph token acquisition failed');
       throw new TokenError(tenant.id, `token acquisition for tenant ${tenant.id} failed (${reason})`, { cause: err });
     }
@@ -170,7 +193,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   /** The token to reuse, while it is more than 5 minutes from expiry. */
   function reusable(tenantId: string): string | undefined {
     const entry = ready.get(tenantId);
-    return entry && Date.now() < entry.refreshAt ? entry.token : undefined;
+    return entry && now() < entry.refreshAt ? entry.token : undefined;
   }
 
   return {

@@ -1,4 +1,5 @@
 // The port between the availability domain and Microsoft Graph, plus Graph's getSchedule wire shapes.
+import type { TimeBudget } from '../clock.js';
 import type { ScheduleItems } from './schedule-items.js';
 
 /** Graph freeBusyStatus values as they appear in scheduleItem.status (the order is ScheduleItems' status codes). */
@@ -74,8 +75,8 @@ export interface ScheduleQuery {
   lookupMailboxes?: string[];
   /** False when the domain discloses free/busy only: subjects and locations need not be kept (the cache drops them). */
   withDetails?: boolean;
-  /** Absolute deadline (epoch ms, by the injected clock) after which no more Graph calls start. */
-  deadline: number;
+  /** What is left of the lookup's time: no Graph call starts once it is spent, and no wait outlasts it. */
+  budget: TimeBudget;
   /** Correlation id, sent to Graph as client-request-id. */
   requestId: string;
   signal?: AbortSignal;

@@ -1,4 +1,5 @@
 // buildApp: the whole relay as a Fastify instance, with its collaborators injected. Never listens.
+import { systemClock, type Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -32,7 +33,7 @@ class AuditOnlyLogs extends LogController {
 export interface AppDeps {
   scheduleSource: ScheduleSource;
   logger: FastifyBaseLogger;
-  now?: () => number;
+  now?: Clock;
   /** Counts lookups and requests; /metrics is served here unless config.metrics.port moves it. */
   metrics?: RelayMetrics;
   /** Backs GET /ready; without it /ready answers ready (the process is up). */
@@ -50,7 +51,7 @@ function requestId(header: string | string[] | undefined): string {
 export type EffectiveConfig = Omit<RelayConfig, 'demo'> & { demo: boolean };
 
 export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const now = deps.now ?? Date.now;
+  const now = deps.now ?? systemClock;
   const timeouts = config.timeouts ?? EDGE_DEFAULTS.timeouts;
   const server = createServerSetup(config.tls, timeouts, deps.logger);
   const app = Fastify({
@@ -111,14 +112,13 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   const access = config.access ?? EDGE_DEFAULTS.access;
   const enforced = access.allowList === 'on' || (access.allowList === 'auto' && !config.demo);
   registerSourceAccess(app, new SourceAccess(access, enforced));
-  const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits);
+  const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits, now);
 
   await app.register(formbody, { bodyLimit: 16_384 });
   app.get(HEALTH_PATH, async () => ({ status: 'ok' }));
   await app.register(tokenRoute, { tokens, clients: config.google.clients, limits });
   await app.register(ewsRoute, {
     tokens,
-    now,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     basic: new BasicAccounts(config.domains, now),
     clients: new Map(config.google.clients.map((c) => [c.clientId, c])),

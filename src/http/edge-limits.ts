@@ -1,7 +1,9 @@
 // Rate limits per source address and per client (via @fastify/rate-limit's store), and the cap on concurrent lookups.
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { ConcurrencySettings, RateLimitSettings } from '../config/edge-schema.js';
+import { clockedStore } from './rate-limit-store.js';
 
 export type LimitVerdict = { limited: false } | { limited: true; retryAfterSeconds: number };
 export type Limit = (request: FastifyRequest, key: string) => Promise<LimitVerdict>;
@@ -22,11 +24,11 @@ declare module 'fastify' {
 }
 
 /**
- * One limiter per (what, max), each with its own in-memory LRU store (bounded to 10,000 keys) from the plugin.
+ * One limiter per (what, max), each with its own in-memory LRU store (bounded to 10,000 keys), windows on `now`.
  * The plugin's own per-route hook runs at most one limit per request, hence `createRateLimit` and our own hooks.
  */
-export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings): Promise<RateLimits> {
-  await app.register(rateLimit, { global: false, cache: 10_000 });
+export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings, now: Clock): Promise<RateLimits> {
+  await app.register(rateLimit, { global: false, store: clockedStore(now, 10_000) });
   app.decorateRequest('rateLimitKey', '');
   const limiter = (name: string, max: number): Limit & { peek: Limit } => {
     const check = app.createRateLimit({ max, timeWindow: settings.windowMs, keyGenerator: (req) => req.rateLimitKey });

@@ -1,4 +1,5 @@
 // POST / and /EWS/Exchange.asmx: caller check, limits, SOAP body, EWS dispatch, audit log line.
+import { stopwatch } from '../clock.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
@@ -15,7 +16,6 @@ import { ewsAuthenticator } from './ews-auth.js';
 export interface EwsRouteOptions {
   tokens: AccessTokens;
   deps: EwsDeps;
-  now: () => number;
   metrics?: RelayMetrics;
   basic: BasicAccounts;
   clients: ReadonlyMap<string, { domains?: readonly string[] }>;
@@ -47,18 +47,18 @@ function faultFor(status: number, code: string | undefined): { fault: EwsFaultCo
 }
 
 /** The schedule source with the time spent waiting on it added up, for the audit line. */
-function timedSource(source: ScheduleSource, now: () => number): { source: ScheduleSource; elapsed: () => number } {
+function timedSource(source: ScheduleSource): { source: ScheduleSource; elapsed: () => number } {
   let total = 0;
   return {
     elapsed: () => total,
     source: {
       ...source,
       getSchedules: async (query) => {
-        const started = now();
+        const took = stopwatch();
         try {
           return await source.getSchedules(query);
         } finally {
-          total += now() - started;
+          total += took();
         }
       },
     },
@@ -119,7 +119,7 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
         return reply.code(status).type('text/xml; charset=utf-8').send(soapFault(fault, message, 'exchange-online', backOff));
       },
       handler: async (request, reply) => {
-        const started = opts.now();
+        const took = stopwatch();
         const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!XML_TYPES.includes(type)) {
           return reply.code(415).type('text/xml; charset=utf-8').send(soapFault('ErrorInvalidRequest', EDGE_ERRORS.notXml.message));
@@ -130,16 +130,16 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
           return reply.code(500).type('text/xml; charset=utf-8').send(soapFault('ErrorServerBusy', undefined, 'exchange-online', backOffMs));
         }
         try {
-          const timed = timedSource(opts.deps.source, opts.now);
+          const timed = timedSource(opts.deps.source);
           const body = typeof request.body === 'string' ? request.body : '';
           const answer = await handleEwsRequest(
             body,
             { clientId: caller.clientId, requestId: request.id, ...(caller.allowedDomains ? { allowedDomains: caller.allowedDomains } : {}) },
             { ...opts.deps, source: timed.source },
           );
-          opts.metrics?.lookup({ ...answer.audit, seconds: (opts.now() - started) / 1000 });
+          opts.metrics?.lookup({ ...answer.audit, seconds: took() / 1000 });
           auditLog.info(
-            { requestId: request.id, event: 'ews.lookup', clientId: caller.clientId, auth: caller.method, ...answer.audit, graphMs: timed.elapsed(), ms: opts.now() - started },
+            { requestId: request.id, event: 'ews.lookup', clientId: caller.clientId, auth: caller.method, ...answer.audit, graphMs: Math.round(timed.elapsed()), ms: Math.round(took()) },
             answer.audit.fault ? 'EWS request answered with a fault' : 'EWS request answered',
           );
           // Bytes, not a string: Fastify would measure a string (Buffer.byteLength walks all of a 13 MB answer)

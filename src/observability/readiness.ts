@@ -1,4 +1,5 @@
 // Readiness: per tenant, is a Graph token at hand and has Graph been answering? Fed by the adapter's events.
+import { systemClock, type Clock } from '../clock.js';
 import type { GraphObserver } from '../graph/observer.js';
 
 export interface TenantReadiness {
@@ -24,7 +25,7 @@ export interface ReadinessOptions {
   getToken(tenantId: string): Promise<unknown>;
   graphRecentMs: number;
   tokenTimeoutMs: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 interface TenantState {
@@ -41,7 +42,7 @@ export class Readiness {
 
   constructor(options: ReadinessOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? systemClock;
     for (const t of options.tenants) this.#state.set(t, {});
   }
 

@@ -1,4 +1,5 @@
 // `calendar-relay doctor`: configuration, Entra, Graph, the public URL's TLS and a lookup played as Google, in order.
+import { systemClock, type Clock } from '../../clock.js';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../config/load.js';
 import type { RelayConfig, ResolvedDomain, ResolvedTenant } from '../../config/schema.js';
@@ -24,13 +25,13 @@ export interface DoctorOptions {
   /** PEM trusted for Entra and Graph (tests); production: NODE_EXTRA_CA_CERTS. */
   graphCa?: string;
   timeoutMs?: number;
-  now?: () => number;
+  now?: Clock;
   /** Where progress goes (stderr). */
   progressTo: Output;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
-  const now = o.now ?? Date.now;
+  const now = o.now ?? systemClock;
   const timeoutMs = o.timeoutMs ?? 10_000;
   const { step } = progress(o.progressTo);
   const checks: Check[] = [];
@@ -66,7 +67,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     const chosen = [...(o.mailboxes ?? [])];
     if (config.demo) {
       const started = step('starting the demo relay on loopback');
-      relay = await createRelay(config, pino({ level: 'silent' }));
+      relay = await createRelay(config, pino({ level: 'silent' }), { now });
       const address = await relay.app.listen({ host: '127.0.0.1', port: 0 });
       started(true);
       tenants = relay.config.tenants;
