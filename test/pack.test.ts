@@ -1,5 +1,7 @@
 // `npm pack` makes an installable package whose bin runs: pack, install into an empty project, run the commands.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +27,9 @@ describe('npm pack', () => {
     const app = join(work, 'app');
     await run('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), '{"name":"pack-check","version":"1.0.0","private":true}');
-    // Offline: every dependency is in npm's cache after `npm ci`, and the test must not depend on the network.
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, info!.filename)], { cwd: app });
+    // --prefer-offline: what `npm ci` put in npm's cache is used as it is, and what it lacks (a fresh machine's cache
+    // holds tarballs but no registry metadata) comes from the registry, as it would for a user installing the package.
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(work, info!.filename)], { cwd: app, timeout: 150_000 });
     const bin = join(app, 'node_modules/.bin/calendar-relay');
 
     const help = await run(bin, ['--help'], { cwd: app });
@@ -36,5 +39,27 @@ describe('npm pack', () => {
     // The installed package alone runs the demo tenant end to end.
     const doctor = await run(bin, ['doctor', '--json'], { cwd: app, env: { PATH: process.env.PATH } });
     expect((JSON.parse(doctor.stdout) as { ok: boolean }).ok).toBe(true);
+
+    // The bin with no command serves the demo tenant; its log names the address, where /health-check answers.
+    const server = spawn(bin, [], { cwd: app, env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let address: string | undefined;
+      let banner = '';
+      for await (const line of createInterface({ input: server.stdout })) {
+        banner += `${line}\n`;
+        const m = /"event":"relay\.listening","address":"([^"]+)"/.exec(line);
+        if (m) address = m[1];
+        if (address && banner.includes('Google client secret:')) break;
+      }
+      expect(address, banner).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = await fetch(`${address!}/health-check`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+    } finally {
+      const exited = once(server, 'exit');
+      server.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(0);
+    }
   });
 });
