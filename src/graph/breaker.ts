@@ -53,6 +53,11 @@ export class CircuitBreaker {
     if (!wasClosed) this.events?.closed();
   }
 
+  /** A let-through call ended without reaching Graph: no verdict, and the half-open trial may go again. */
+  abstain(): void {
+    this.#trialOut = false;
+  }
+
   failure(): void {
     this.#consecutive += 1;
     const trialFailed = this.#state === 'half-open';

@@ -46,10 +46,17 @@ export interface GraphScheduleSource extends ScheduleSource {
   getToken(tenantId: string): Promise<string>;
 }
 
+/**
+ * What one call tells the breaker: Graph answered (`answered`, whatever the status), or real attempts failed
+ * (`failed`: outages, throttling, transport errors, timeouts of an attempt). A call that never reached Graph (the
+ * deadline passed first, no slot in time, the caller gave up, the host refused) tells it nothing.
+ */
+type BreakerVerdict = 'answered' | 'failed';
+
 type CallOutcome =
   | { kind: 'ok'; results: Map<string, MailboxSchedule> }
   | { kind: 'url-user-not-found' }
-  | { kind: 'failed'; code: MailboxErrorCode; message: string; transient?: boolean };
+  | { kind: 'failed'; code: MailboxErrorCode; message: string; verdict?: BreakerVerdict };
 
 // Codes Graph uses when the user in the URL has no mailbox it can serve.
 const missingUserCodes = new Set(['ErrorInvalidUser', 'ResourceNotFound', 'MailboxNotEnabledForRESTAPI', 'ErrorItemNotFound']);
@@ -114,8 +121,10 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     const breaker = breakers.get(tenant.id);
     if (breaker && !breaker.allow()) return breakerOpen();
     const outcome = await callGraph(tenant, token, query, urlMailbox, schedules, piece, log);
-    if (outcome.kind === 'failed' && outcome.transient) breaker?.failure();
-    else breaker?.success();
+    const verdict = outcome.kind === 'failed' ? outcome.verdict : 'answered';
+    if (verdict === 'failed') breaker?.failure();
+    else if (verdict === 'answered') breaker?.success();
+    else breaker?.abstain();
     return outcome;
   }
 
@@ -141,13 +150,16 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     const body = buildScheduleRequest(schedules, piece.start, piece.end);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'client-request-id': query.requestId };
     for (let attempts = 1; ; attempts++) {
-      if (query.budget.remainingMs() <= 0 || query.signal?.aborted) return timedOut();
+      // Stopped before this attempt reached Graph: only the attempts before it (each a failure, or there would
+      // be no retry) count against the tenant.
+      const stopped = (): CallOutcome => (attempts > 1 ? { ...timedOut(), verdict: 'failed' } : timedOut());
+      if (query.budget.remainingMs() <= 0 || query.signal?.aborted) return stopped();
       const release = await slot(urlMailbox, query);
-      if (!release) return { ...timedOut(), transient: false };
+      if (!release) return stopped();
       const limit = Math.min(graph.attemptTimeoutMs, query.budget.remainingMs());
       if (limit <= 0) {
         release();
-        return timedOut();
+        return stopped();
       }
       let failure: AttemptFailure;
       const took = stopwatch();
@@ -162,7 +174,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
             return { kind: 'ok', results: parseScheduleResponse(res.bytes) };
           } catch (err) {
             log().warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
-            return failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer');
+            return { ...failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer'), verdict: 'answered' };
           }
         }
         const code = parseGraphError(res.body)?.code;
@@ -173,26 +185,27 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         if (!(err instanceof HttpFailure)) throw err;
         observer.graphCall?.({ tenant: tenant.id, result: { failure: err.kind }, ms: took() });
         log().warn({ attempt: attempts, failure: err.kind, reason: err.message }, 'getSchedule call got no answer');
+        // Refused before any byte left: nothing about Graph was learnt.
         if (err.kind === 'host-not-allowed') return failed('ErrorFreeBusyGenerationFailed', 'Graph host is not allowed');
-        // The same question would get the same answer: not retried, and not held against the tenant.
-        if (err.kind === 'too-large') return failed('ErrorFreeBusyGenerationFailed', 'Graph answer too large');
-        // A timeout clipped by the deadline, or the caller giving up, is the deadline's doing, not Graph's.
-        if (err.kind === 'aborted') return timedOut();
-        if (err.kind === 'timeout' && limit < graph.attemptTimeoutMs) return { ...timedOut(), transient: true };
+        // Graph answered; the same question would get the same answer: not retried, and not held against the tenant.
+        if (err.kind === 'too-large') return { ...failed('ErrorFreeBusyGenerationFailed', 'Graph answer too large'), verdict: 'answered' };
+        // The caller giving up is not Graph's doing; a timeout clipped by the deadline is a real attempt that failed.
+        if (err.kind === 'aborted') return stopped();
+        if (err.kind === 'timeout' && limit < graph.attemptTimeoutMs) return { ...timedOut(), verdict: 'failed' };
         failure = err.kind === 'timeout' ? { kind: 'attempt-timeout' } : { kind: 'network' };
       }
       const decision = decideRetry(policy, failure, { attempts, remainingMs: query.budget.remainingMs(), random });
       if (!decision.retry) {
-        if (decision.reason === 'deadline') return { ...timedOut(), transient: true };
+        if (decision.reason === 'deadline') return { ...timedOut(), verdict: 'failed' };
         const outcome = failed('ErrorFreeBusyGenerationFailed', `Graph did not answer (${decision.reason === 'exhausted' ? `${attempts} attempts` : 'not retryable'})`);
         // A 4xx says something about this request; only outages and throttling count against the tenant.
-        return { ...outcome, transient: decision.reason === 'exhausted' };
+        return { ...outcome, verdict: decision.reason === 'exhausted' ? 'failed' : 'answered' };
       }
       observer.graphRetry?.({ tenant: tenant.id, reason: failure.kind === 'status' ? String(failure.status) : failure.kind, delayMs: decision.delayMs });
       try {
         await sleep(decision.delayMs, query.signal);
       } catch {
-        return { ...timedOut(), transient: true };
+        return { ...timedOut(), verdict: 'failed' };
       }
     }
   }

@@ -101,6 +101,39 @@ describe('circuit breaker per tenant', () => {
     expect(log.lines.join('')).not.toContain(CLIENT_SECRET);
   });
 
+  it('takes a call that never reached Graph as no verdict: a half-open trial stays a trial, and nothing is logged as closed', async () => {
+    let clock = Date.UTC(2026, 11, 1, 9);
+    const log = capture();
+    h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 1, breakerCooldownMs: 30_000 } } });
+    h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(1);
+    clock += 30_000;
+    const calls = h.fake.scheduleRequests;
+    // Half-open, and the lookup's budget is already spent: the trial goes nowhere near Graph.
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['ErrorTimeoutExpired']);
+    expect(h.fake.scheduleRequests).toBe(calls);
+    expect(log.lines.filter((l) => l.includes('graph.breaker_closed'))).toHaveLength(0);
+    // The next lookup is the real trial (one call, with its retries, as the first lookup made); Graph still
+    // fails, so the circuit opens again.
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(h.fake.scheduleRequests).toBe(2 * calls);
+    expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(2);
+  });
+
+  it('opens under a brownout even when lookups that ran out of time come between the failures', async () => {
+    const clock = Date.UTC(2026, 11, 1, 9);
+    h = await harness({ source: { now: () => clock, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
+    h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['ErrorTimeoutExpired']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    const calls = h.fake.scheduleRequests;
+    const [open] = await h.source.getSchedules(query(['alice@example.com']));
+    expect(open).toMatchObject({ ok: false, message: expect.stringContaining('cool-down') });
+    expect(h.fake.scheduleRequests).toBe(calls);
+  });
+
   it('does not count a 400 (a problem of the request, not of Graph) towards opening', async () => {
     h = await harness({ source: { scale: { breakerFailures: 1 } } });
     h.fake.failNext({ path: 'getSchedule', status: 400 });
