@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // An unhandled rejection fails the test it happened in (Node ends a process on one).
+    setupFiles: ['test/support/strict-rejections.ts'],
   },
 });

@@ -49,6 +49,20 @@ describe('single flight', () => {
     expect(mem.queries).toHaveLength(3);
   });
 
+  it('rejects once, with nothing left unhandled, when the inner source rejects and single flight is off', async () => {
+    const c = createCachingSource({ getSchedules: () => Promise.reject(new Error('inner source down')) }, { ttlMs: 0, singleFlight: false, logger: silent });
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      await expect(c.getSchedules(q(['alice@example.com', 'bob@example.com']))).rejects.toThrow('inner source down');
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+  });
+
   it('is off when configured off', async () => {
     const mem = data();
     const c = createCachingSource(mem, { ttlMs: 0, singleFlight: false, logger: silent });

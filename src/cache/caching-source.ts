@@ -150,6 +150,9 @@ export function createCachingSource(inner: ScheduleSource & { close?(): Promise<
       const toStore: { key: string; value: string }[] = [];
       missing.forEach(({ key }, i) => {
         const one = call.then((results) => results[i] ?? { ok: false as const, code: 'ErrorFreeBusyGenerationFailed' as const, message: 'no result for this mailbox' });
+        // Marked handled at once: when the call rejects, getSchedules rejects with it (below) and no one awaits
+        // these; an unhandled rejection per mailbox would end the process.
+        one.catch(() => undefined);
         answers.set(key, one);
         if (options.singleFlight) {
           inFlight.set(key, one);
