@@ -10,7 +10,7 @@ import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
 import { writeAvailabilityResponse } from './write-availability-response.js';
-import { AnswerWriter, NS, utf8 } from './xml-writer.js';
+import { NS, utf8, writeAnswer, type ScratchBuffer } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
 /** The envelope around an availability answer, as UTF-8 made once per response schema. */
@@ -28,6 +28,8 @@ export interface EwsDeps extends LookupDeps {
   /** Wall clock: GetServerTimeZones answers for the years around its current one. */
   now: Clock;
   limits: XmlLimits;
+  /** Where answers are written first; one per app, lent to one answer at a time. */
+  scratch: ScratchBuffer;
   domains: ReadonlyMap<string, DomainPolicy>;
 }
 
@@ -81,11 +83,12 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         const k = o.ok ? 'NoError' : o.code;
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
-      const out = new AnswerWriter();
-      out.bytes(ENVELOPE_OPEN_BYTES[schema]);
-      writeAvailabilityResponse(outcomes, out);
-      out.bytes(ENVELOPE_CLOSE_BYTES);
-      return { status: 200, body: out.result(), audit };
+      const body = writeAnswer(deps.scratch, (out) => {
+        out.bytes(ENVELOPE_OPEN_BYTES[schema]);
+        writeAvailabilityResponse(outcomes, out);
+        out.bytes(ENVELOPE_CLOSE_BYTES);
+      });
+      return { status: 200, body, audit };
     }
     if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {
       const ids = op.children

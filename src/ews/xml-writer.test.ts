@@ -1,7 +1,7 @@
 // AnswerWriter: the bytes are those of every fragment and text written, in order, whatever the growth steps.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnswerWriter, utf8 } from './xml-writer.js';
+import { AnswerWriter, ScratchBuffer, utf8, writeAnswer } from './xml-writer.js';
 
 describe('AnswerWriter', () => {
   it('holds exactly the UTF-8 of what was written, across growth of its buffer', () => {
@@ -28,14 +28,15 @@ describe('AnswerWriter', () => {
   });
 
   it('gives each of two writers open at once its own bytes', () => {
-    const a = new AnswerWriter();
-    const b = new AnswerWriter();
+    const scratch = new ScratchBuffer();
+    const a = new AnswerWriter(scratch);
+    const b = new AnswerWriter(scratch);
     a.text('first');
     b.text('second');
     a.text(' one');
     expect(Buffer.concat(b.result()).toString()).toBe('second');
     expect(Buffer.concat(a.result()).toString()).toBe('first one');
-    const c = new AnswerWriter();
+    const c = new AnswerWriter(scratch);
     c.text('third');
     expect(Buffer.concat(c.result()).toString()).toBe('third');
   });
@@ -46,8 +47,33 @@ describe('AnswerWriter', () => {
     expect(Buffer.concat(out.result()).toString('utf8')).toBe('é'.repeat(100_000));
   });
 
+  it('gets the scratch buffer back from a writer abandoned by an exception, so later answers do not pin a chunk', () => {
+    const scratch = new ScratchBuffer();
+    expect(() =>
+      writeAnswer(scratch, (out) => {
+        out.text('<half an answer');
+        throw new Error('writing failed');
+      }),
+    ).toThrow('writing failed');
+    expect(scratch.taken).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      const [piece, ...more] = writeAnswer(scratch, (out) => out.text(`<a n="${i}"/>`));
+      expect(more).toEqual([]);
+      expect(piece!.toString()).toBe(`<a n="${i}"/>`);
+      // Copied out of the scratch buffer at its size, not a view into a 256 KB chunk of its own.
+      expect(piece!.buffer.byteLength).toBeLessThan(64 * 1024);
+    }
+    expect(scratch.taken).toBe(false);
+    // release() is what a writer's owner calls in `finally`; it is harmless after result().
+    const w = new AnswerWriter(scratch);
+    expect(scratch.taken).toBe(true);
+    w.release();
+    w.release();
+    expect(scratch.taken).toBe(false);
+  });
+
   it('writes a small answer as one piece of its exact size, and nothing as one empty piece', () => {
-    const out = new AnswerWriter();
+    const out = new AnswerWriter(new ScratchBuffer());
     out.text('<a>');
     out.bytes(utf8('é</a>'));
     const pieces = out.result();

@@ -48,10 +48,29 @@ export const NS = {
 /**
  * Where answers are written first. Writers are filled and read synchronously, so one buffer serves them all in
  * turn; an answer that fits is copied out at its exact size (an answer of a few KB then costs one allocation of
- * its size, as a string's encoding did).
+ * its size, as a string's encoding did). Owned by whoever makes the writers (the EWS handler, one per app): a
+ * writer takes it when made and gives it back in result() or release(), whichever comes first.
  */
-const SCRATCH = Buffer.allocUnsafe(64 * 1024);
-let scratchTaken = false;
+export class ScratchBuffer {
+  readonly #buf = Buffer.allocUnsafe(64 * 1024);
+  #taken = false;
+
+  /** The buffer, or undefined while a writer holds it. */
+  take(): Buffer | undefined {
+    if (this.#taken) return undefined;
+    this.#taken = true;
+    return this.#buf;
+  }
+
+  give(buf: Buffer): void {
+    if (buf === this.#buf) this.#taken = false;
+  }
+
+  get taken(): boolean {
+    return this.#taken;
+  }
+}
+
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -67,7 +86,8 @@ const CHUNK = 256 * 1024;
  * as a JavaScript string was a rope of ~200,000 pieces: it survived garbage collections while it grew, and was
  * flattened and encoded at the end. Here fixed fragments are copied as bytes made once, text is encoded where
  * it lands, and nothing of the answer lives on the JavaScript heap. Fill it and take result() without
- * awaiting in between.
+ * awaiting in between; call release() in a `finally`, so a writer abandoned by an exception gives the scratch
+ * buffer back.
  */
 export class AnswerWriter {
   /** The buffer being filled: the scratch buffer, then chunks. */
@@ -75,11 +95,21 @@ export class AnswerWriter {
   #pos = 0;
   /** Filled buffers before #buf, each with the length written. */
   readonly #full: { buf: Buffer; length: number }[] = [];
+  readonly #scratch: ScratchBuffer | undefined;
+  /** The scratch buffer while this writer holds it. */
+  #held: Buffer | undefined;
 
-  constructor() {
-    // A writer opened while another one is filling (never, in the relay) starts with a chunk of its own.
-    this.#buf = scratchTaken ? Buffer.allocUnsafeSlow(CHUNK) : SCRATCH;
-    scratchTaken = true;
+  /** Without a scratch buffer, or while another writer holds it, the writer starts with a chunk of its own. */
+  constructor(scratch?: ScratchBuffer) {
+    this.#scratch = scratch;
+    this.#held = scratch?.take();
+    this.#buf = this.#held ?? Buffer.allocUnsafeSlow(CHUNK);
+  }
+
+  /** Gives the scratch buffer back (idempotent). What was written into it is lost unless result() came first. */
+  release(): void {
+    if (this.#held) this.#scratch?.give(this.#held);
+    this.#held = undefined;
   }
 
   #room(bytes: number): void {
@@ -110,12 +140,27 @@ export class AnswerWriter {
     const pieces = [...this.#full, { buf: this.#buf, length: this.#pos }]
       .filter((p) => p.length > 0)
       // The scratch buffer serves the next answer: its part is copied out.
-      .map(({ buf, length }) => (buf === SCRATCH ? Buffer.from(buf.subarray(0, length)) : buf.subarray(0, length)));
-    if (this.#buf === SCRATCH || this.#full[0]?.buf === SCRATCH) scratchTaken = false;
+      .map(({ buf, length }) => (buf === this.#held ? Buffer.from(buf.subarray(0, length)) : buf.subarray(0, length)));
+    this.release();
     this.#full.length = 0;
     this.#buf = EMPTY;
     this.#pos = 0;
     return pieces.length > 0 ? pieces : [EMPTY];
+  }
+}
+
+/**
+ * Writes one answer with `fill` into a writer on `scratch`, and gives the scratch buffer back however `fill`
+ * ends: an exception between taking it and result() would otherwise leave it taken for good, and every later
+ * answer would start in (and pin) a 256 KB chunk of its own.
+ */
+export function writeAnswer(scratch: ScratchBuffer, fill: (out: AnswerWriter) => void): Buffer[] {
+  const out = new AnswerWriter(scratch);
+  try {
+    fill(out);
+    return out.result();
+  } finally {
+    out.release();
   }
 }
 

@@ -13,6 +13,7 @@ import type { ScheduleSource } from '../graph/types.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
+import { ScratchBuffer } from '../ews/xml-writer.js';
 import { ewsRoute } from './ews-route.js';
 import { countHttpRequests, HEALTH_PATH, metricsRoute, readinessRoute } from './observability-routes.js';
 import { createServerSetup } from './server-factory.js';
@@ -130,6 +131,7 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
       deadlineMs: config.graph.deadlineMs,
       now,
       limits: { maxDepth: config.limits.maxXmlDepth, maxElements: config.limits.maxXmlElements, maxTextLength: 65_536 },
+      scratch: new ScratchBuffer(),
     },
   });
   return app;
