@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultNamespaceRequest, hPrefixedRequest, requestSamples, sample } from '../../test/support/samples.js';
 import { EwsFault } from '../errors.js';
@@ -104,5 +105,39 @@ describe('request validation', () => {
     for (const bad of ['2026-02-30T00:00:00', '0001-01-01T00:00:00', '2026-12-01', '2026-12-01T09:00:00+15:00', '9999-12-31T23:59:59']) {
       expect(() => parseDateTime(bad, 'x'), bad).toThrow(EwsFault);
     }
+  });
+
+  it('refuses dates that are not on the calendar instead of rolling them over, and takes 24:00:00 only as a day end', () => {
+    for (const bad of ['2026-02-30T24:00:00', '2026-02-29T00:00:00', '2026-04-31T12:00:00', '2026-12-01T24:59:59', '2026-12-01T24:00:01', '2026-12-01T24:00:00.5', '2026-12-01T09:00:00+05:60']) {
+      expect(faultCode(() => parseDateTime(bad, 'x')), bad).toBe('ErrorSchemaValidation');
+    }
+    expect(parseDateTime('2028-02-29T10:00:00', 'x')).toEqual({ kind: 'local', localMs: Date.UTC(2028, 1, 29, 10) });
+    expect(parseDateTime('2026-12-31T24:00:00', 'x')).toEqual({ kind: 'local', localMs: Date.UTC(2027, 0, 1) });
+  });
+
+  it('reads exactly the calendar dates, for any fields (property)', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const monthDays = (y: number, m: number) => [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+    fc.assert(
+      fc.property(
+        fc.record({ y: fc.integer({ min: 1900, max: 2999 }), mo: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }), h: fc.integer({ min: 0, max: 24 }), mi: fc.integer({ min: 0, max: 59 }), s: fc.integer({ min: 0, max: 59 }) }),
+        ({ y, mo, d, h, mi, s }) => {
+          const text = `${y}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}`;
+          const real = d <= monthDays(y, mo) && (h < 24 || (mi === 0 && s === 0));
+          if (!real) {
+            expect(faultCode(() => parseDateTime(text, 'x')), text).toBe('ErrorSchemaValidation');
+            return;
+          }
+          const parsed = parseDateTime(text, 'x');
+          expect(parsed.kind).toBe('local');
+          const localMs = (parsed as { localMs: number }).localMs;
+          // Read back, the instant names the same fields (24:00:00 as 00:00:00 of the next day).
+          const next = new Date(Date.UTC(y, mo - 1, d) + 86_400_000).toISOString().slice(0, 10);
+          expect(new Date(localMs).toISOString().slice(0, 19)).toBe(h === 24 ? `${next}T00:00:00` : text);
+        },
+      ),
+      { seed: 20261204, numRuns: 2000 },
+    );
   });
 });

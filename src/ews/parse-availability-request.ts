@@ -1,5 +1,6 @@
 // Turns an m:GetUserAvailabilityRequest element into the relay's AvailabilityRequest, validating limits.
 import { EwsFault } from '../errors.js';
+import { daysInMonth } from '../availability/time-zone/calendar-math.js';
 import { DAY_NAMES, type DayName, type SerializableTimeZone, type TimeChange } from '../availability/time-zone/types.js';
 import type { RequestedView } from '../availability/views.js';
 import { NS } from './xml-writer.js';
@@ -90,7 +91,11 @@ function parseIntStrict(text: string | undefined, what: string): number {
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
-/** Parses xs:dateTime (years 1900-2999; anything else is refused as absurd). */
+/**
+ * Parses xs:dateTime (years 1900-2999; anything else is refused as absurd). Only real calendar dates: a day past
+ * the month's end is refused, never rolled into the next month. 24:00:00 (exactly) is XSD's end of a day and
+ * means 00:00 of the next; any other hour 24 is refused.
+ */
 export function parseDateTime(text: string, what: string): ParsedDateTime {
   const m = DATE_TIME.exec(text);
   if (!m) throw new EwsFault('ErrorSchemaValidation', `${what} is not a valid dateTime.`);
@@ -99,12 +104,14 @@ export function parseDateTime(text: string, what: string): ParsedDateTime {
   if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || h > 24 || mi > 59 || s > 59) {
     throw new EwsFault('ErrorSchemaValidation', `${what} is out of range.`);
   }
+  if (d > daysInMonth(y, mo)) throw new EwsFault('ErrorSchemaValidation', `${what} is not a calendar date.`);
+  if (h === 24 && (mi !== 0 || s !== 0 || ms !== 0)) throw new EwsFault('ErrorSchemaValidation', `${what} is out of range: hour 24 is only 24:00:00, the end of a day.`);
   const localMs = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  if (new Date(localMs).getUTCDate() !== d && h !== 24) throw new EwsFault('ErrorSchemaValidation', `${what} is not a calendar date.`);
   const zone = m[8];
   if (!zone) return { kind: 'local', localMs };
   if (zone === 'Z') return { kind: 'instant', utcMs: localMs };
   const sign = zone.startsWith('-') ? -1 : 1;
+  if (Number(zone.slice(4, 6)) > 59) throw new EwsFault('ErrorSchemaValidation', `${what} has an invalid offset.`);
   const offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   if (Math.abs(offset) > 14 * 60) throw new EwsFault('ErrorSchemaValidation', `${what} has an invalid offset.`);
   return { kind: 'instant', utcMs: localMs - offset * 60_000 };
