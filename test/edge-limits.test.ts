@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
-import type { MailboxSchedule, ScheduleQuery, ScheduleSource } from '../src/graph/types.js';
+import type { MailboxSchedule, ScheduleQuery, ScheduleSource } from '../src/availability/schedule-source.js';
 import { CLIENT, makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 import { sample } from './support/samples.js';

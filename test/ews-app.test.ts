@@ -1,14 +1,14 @@
 // Whole-app tests through inject(): views, disclosure, per-mailbox errors, faults; every answer XSD-checked.
 import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphStatus, ScheduleItem } from '../src/graph/types.js';
+import type { FreeBusyStatus, ScheduleItem } from '../src/availability/schedule-source.js';
 import { makeTestApp, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 import { defaultNamespaceRequest, hPrefixedRequest, sample } from './support/samples.js';
 import { expectXsdValid, type SchemaFlavour } from './support/xsd.js';
 
 const Z = (h: number, m = 0, day = 1) => Date.UTC(2026, 11, day, h, m);
-const item = (start: number, end: number, status: GraphStatus, extra: Partial<ScheduleItem> = {}): ScheduleItem => ({ start, end, status, isPrivate: false, ...extra });
+const item = (start: number, end: number, status: FreeBusyStatus, extra: Partial<ScheduleItem> = {}): ScheduleItem => ({ start, end, status, isPrivate: false, ...extra });
 const pacificHours = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'Pacific Standard Time' } };
 
 const alice = [

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { demoTenantData } from '../src/demo/demo-tenant.js';
 import type { FakeEvent, FakeMailbox } from '../src/demo/fake-graph.js';
-import type { GraphStatus } from '../src/graph/types.js';
+import type { FreeBusyStatus } from '../src/availability/schedule-source.js';
 import { createLogger } from '../src/logger.js';
 import { createRelay, type Relay } from '../src/relay.js';
 
@@ -108,7 +108,7 @@ function occurrences(mailbox: FakeMailbox): Occurrence[] {
 }
 
 /** EWS BusyType per Graph status; undefined where EWS shows the time as free (such items are not listed). */
-function legacyStatus(status: GraphStatus, workingElsewhere: boolean): LegacyFreeBusyStatus | undefined {
+function legacyStatus(status: FreeBusyStatus, workingElsewhere: boolean): LegacyFreeBusyStatus | undefined {
   switch (status) {
     case 'free':
       return undefined;
@@ -145,7 +145,7 @@ function expectedEvents(mailbox: FakeMailbox, w: Window, workingElsewhere: boole
 
 /** MergedFreeBusy digits: the highest of 1 tentative, 2 busy, 3 OOF per slot (working elsewhere counts as free). */
 function expectedMerged(mailbox: FakeMailbox, w: Window): string {
-  const digit: Record<GraphStatus, number> = { free: 0, workingElsewhere: 0, tentative: 1, busy: 2, unknown: 2, oof: 3 };
+  const digit: Record<FreeBusyStatus, number> = { free: 0, workingElsewhere: 0, tentative: 1, busy: 2, unknown: 2, oof: 3 };
   const slotMs = intervalMinutes * minute;
   const slots = Math.ceil((w.end - w.start) / slotMs);
   let out = '';

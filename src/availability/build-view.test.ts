@@ -1,12 +1,12 @@
 // buildFreeBusyView's events from a mailbox's items; workingHoursView remembers its answer for frozen (shared)
 // working hours, and converts other objects afresh.
 import { describe, expect, it } from 'vitest';
-import { ScheduleItems } from '../graph/schedule-items.js';
-import type { GraphWorkingHours, ScheduleItem } from '../graph/types.js';
+import { ScheduleItems } from './schedule-source.js';
+import type { WorkingHours, ScheduleItem } from './schedule-source.js';
 import { buildFreeBusyView, workingHoursView, type ViewContext } from './build-view.js';
 import { fixedOffsetRules } from './time-zone/index.js';
 
-const hours = (): GraphWorkingHours => ({ daysOfWeek: ['monday', 'friday'], startTime: '08:30:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'Pacific Standard Time' } });
+const hours = (): WorkingHours => ({ daysOfWeek: ['monday', 'friday'], startTime: '08:30:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'Pacific Standard Time' } });
 
 describe('workingHoursView', () => {
   it('makes the same view for frozen and unfrozen hours, once per year for frozen ones', () => {

@@ -1,6 +1,6 @@
 // Maps one mailbox's Graph schedule onto the EWS FreeBusyView the client asked for (pure data, no XML).
-import type { ScheduleItems } from '../graph/schedule-items.js';
-import type { GraphStatus, GraphWorkingHours } from '../graph/types.js';
+import type { ScheduleItems } from './schedule-source.js';
+import type { FreeBusyStatus, WorkingHours } from './schedule-source.js';
 import { mergedFreeBusy } from './merged-free-busy.js';
 import { serializableForGraphZone } from './time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from './time-zone/types.js';
@@ -46,7 +46,7 @@ export interface ViewContext {
   zone: ZoneRules;
 }
 
-function busyTypeOf(status: GraphStatus, workingElsewhere: boolean): BusyType {
+function busyTypeOf(status: FreeBusyStatus, workingElsewhere: boolean): BusyType {
   switch (status) {
     case 'free':
       return 'Free';
@@ -67,7 +67,7 @@ const PRIVATE: EventDetails = Object.freeze({ isPrivate: true });
 
 export function buildFreeBusyView(
   items: ScheduleItems,
-  workingHours: GraphWorkingHours | undefined,
+  workingHours: WorkingHours | undefined,
   ctx: ViewContext,
 ): FreeBusyViewModel {
   const viewType = effectiveView(ctx.requested, ctx.disclosure);
@@ -109,10 +109,10 @@ function minutesOf(time: string): number | undefined {
 }
 
 /** Views already made for frozen working hours (the ones Graph's answers share, see schedule-scan.ts), by year. */
-const viewsOf = new WeakMap<GraphWorkingHours, Map<number, FreeBusyViewModel['workingHours']>>();
+const viewsOf = new WeakMap<WorkingHours, Map<number, FreeBusyViewModel['workingHours']>>();
 
 /** Graph working hours as EWS WorkingHours; undefined when Graph's data cannot be expressed faithfully. */
-export function workingHoursView(wh: GraphWorkingHours, year: number): FreeBusyViewModel['workingHours'] {
+export function workingHoursView(wh: WorkingHours, year: number): FreeBusyViewModel['workingHours'] {
   if (!Object.isFrozen(wh)) return makeWorkingHoursView(wh, year);
   let byYear = viewsOf.get(wh);
   if (!byYear) viewsOf.set(wh, (byYear = new Map()));
@@ -120,7 +120,7 @@ export function workingHoursView(wh: GraphWorkingHours, year: number): FreeBusyV
   return byYear.get(year);
 }
 
-function makeWorkingHoursView(wh: GraphWorkingHours, year: number): FreeBusyViewModel['workingHours'] {
+function makeWorkingHoursView(wh: WorkingHours, year: number): FreeBusyViewModel['workingHours'] {
   const days = wh.daysOfWeek.filter((d) => DAY.test(d)).map((d) => d[0]!.toUpperCase() + d.slice(1).toLowerCase());
   const start = minutesOf(wh.startTime);
   const end = minutesOf(wh.endTime);

@@ -1,13 +1,15 @@
 // A GetUserAvailability lookup: window checks, per-mailbox routing to tenants, and views per mailbox.
 import { timeBudget } from '../clock.js';
 import { EwsFault } from '../errors.js';
-import type { MailboxErrorCode, MailboxSchedule, ScheduleQuery, ScheduleSource } from '../graph/types.js';
-import type { ParsedDateTime } from '../ews/parse-availability-request.js';
+import { failure, type MailboxSchedule, type ScheduleQuery, type ScheduleSource, type SourceFailure } from './schedule-source.js';
 import { buildFreeBusyView, type FreeBusyViewModel, type ViewContext } from './build-view.js';
 import type { ZoneRules } from './time-zone/types.js';
 import type { Disclosure, RequestedView } from './views.js';
 
 export const MAX_WINDOW_DAYS = 62;
+
+/** A request time: a wall-clock time in the request's zone, or an instant (it carried an offset or Z). */
+export type ParsedDateTime = { kind: 'local'; localMs: number } | { kind: 'instant'; utcMs: number };
 const DAY_MS = 86_400_000;
 
 export interface DomainPolicy {
@@ -18,7 +20,8 @@ export interface DomainPolicy {
   disclosure: Disclosure;
 }
 
-export type PerMailboxCode = MailboxErrorCode | 'ErrorInvalidSmtpAddress';
+/** Why one mailbox of a lookup has no answer: the source's failure kinds, or an address that is not one. */
+export type MailboxFailure = SourceFailure | 'invalid-address';
 
 export type MailboxOutcome =
   /**
@@ -26,7 +29,7 @@ export type MailboxOutcome =
    * mailbox's events at once (they survived collections and were copied, in a 100-mailbox lookup).
    */
   | { ok: true; view: () => FreeBusyViewModel }
-  | { ok: false; code: PerMailboxCode; message: string };
+  | { ok: false; failure: MailboxFailure; detail: string };
 
 export interface LookupRequest {
   mailboxes: string[];
@@ -91,13 +94,13 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
   for (const raw of req.mailboxes) {
     const m = ADDRESS.exec(raw);
     if (!m || raw.length > 320) {
-      outcomes.push({ ok: false, code: 'ErrorInvalidSmtpAddress', message: 'The e-mail address is not valid.' });
+      outcomes.push({ ok: false, failure: 'invalid-address', detail: 'The e-mail address is not valid.' });
       continue;
     }
     const domain = m[1]!.toLowerCase();
     const policy = deps.domains.get(domain);
     if (!policy || (req.allowedDomains && !req.allowedDomains.has(domain))) {
-      outcomes.push({ ok: false, code: 'ErrorProxyRequestNotAllowed', message: `This relay does not serve the domain ${domain}.` });
+      outcomes.push({ ok: false, failure: 'not-served', detail: `This relay does not serve the domain ${domain}.` });
       continue;
     }
     const key = `${policy.tenant}\u0000${policy.lookupMailbox ?? ''}\u0000${policy.lookupMailboxes?.join(',') ?? ''}\u0000${policy.disclosure}`;
@@ -156,5 +159,5 @@ export async function lookupAvailability(req: LookupRequest, deps: LookupDeps): 
 }
 
 function failed(): MailboxSchedule {
-  return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'Free/busy data could not be retrieved.' };
+  return failure('upstream', 'Free/busy data could not be retrieved.');
 }

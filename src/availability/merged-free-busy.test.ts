@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ScheduleItems } from '../graph/schedule-items.js';
-import type { GraphStatus, ScheduleItem } from '../graph/types.js';
+import { ScheduleItems } from './schedule-source.js';
+import type { FreeBusyStatus, ScheduleItem } from './schedule-source.js';
 import { mergedFreeBusy, slotCount, STATUS_DIGIT } from './merged-free-busy.js';
 
 const H = 3_600_000;
-const item = (start: number, end: number, status: GraphStatus): ScheduleItem => ({ start, end, status, isPrivate: false });
+const item = (start: number, end: number, status: FreeBusyStatus): ScheduleItem => ({ start, end, status, isPrivate: false });
 
 /** Brute force: for each slot, the highest digit of any item that overlaps it. */
 function reference(items: ScheduleItem[], start: number, end: number, interval: number): string {
@@ -41,7 +41,7 @@ describe('mergedFreeBusy', () => {
   });
 
   it('agrees with a brute-force reference', () => {
-    const statuses: GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
+    const statuses: FreeBusyStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
     fc.assert(
       fc.property(
         fc.integer({ min: 5, max: 240 }),

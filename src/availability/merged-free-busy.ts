@@ -1,9 +1,9 @@
 // MergedFreeBusy: one digit per interval over the real (UTC) span, the highest status in each slot.
-import type { ScheduleItems } from '../graph/schedule-items.js';
-import type { GraphStatus } from '../graph/types.js';
+import type { ScheduleItems } from './schedule-source.js';
+import type { FreeBusyStatus } from './schedule-source.js';
 
 /** Digit per Graph status. WorkingElsewhere counts as free (Exchange Online does the same); unknown as busy. */
-export const STATUS_DIGIT: Record<GraphStatus, number> = {
+export const STATUS_DIGIT: Record<FreeBusyStatus, number> = {
   free: 0,
   workingElsewhere: 0,
   tentative: 1,

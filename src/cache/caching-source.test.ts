@@ -2,7 +2,7 @@
 import { timeBudget } from '../clock.js';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ScheduleQuery, ScheduleSource } from '../graph/types.js';
+import type { ScheduleQuery, ScheduleSource } from '../availability/schedule-source.js';
 import { makeTestApp } from '../../test/support/app.js';
 import { MemorySource } from '../../test/support/memory-source.js';
 import { defaultNamespaceRequest } from '../../test/support/samples.js';

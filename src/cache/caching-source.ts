@@ -1,10 +1,15 @@
 // A ScheduleSource decorator: single flight for identical concurrent lookups, then a cache of Graph's answers.
 import type { Logger } from 'pino';
-import { ScheduleItems } from '../graph/schedule-items.js';
-import { isGraphStatus, isWorkingHours } from '../graph/schedule-wire.js';
-import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../graph/types.js';
-import type { GraphObserver } from '../graph/observer.js';
+import { failure, isFreeBusyStatus, isWorkingHours, ScheduleItems, type MailboxSchedule, type ScheduleItem, type ScheduleQuery, type ScheduleSource, type WorkingHours } from '../availability/schedule-source.js';
 import type { CacheStore } from './store.js';
+
+export type CacheResult = 'hit' | 'miss' | 'joined' | 'store-error';
+
+/** Told each mailbox lookup's cache result (metrics). */
+export interface CacheObserver {
+  /** The cache's answer for one mailbox lookup (joined: shared an identical lookup in flight). */
+  cache?(event: { result: CacheResult }): void;
+}
 
 export interface CachingSourceOptions {
   /** 0: nothing is stored (single flight alone). */
@@ -15,7 +20,7 @@ export interface CachingSourceOptions {
   store?: CacheStore;
   logger: Logger;
   /** Told each mailbox lookup's cache result (metrics). */
-  observer?: Pick<GraphObserver, 'cache'>;
+  observer?: CacheObserver;
 }
 
 /** Counters the metrics endpoint can expose; read them, never reset. */
@@ -60,14 +65,14 @@ function fromStorage(value: string): MailboxSchedule | undefined {
   const { ok, items, workingHours } = stored as { ok?: unknown; items?: unknown; workingHours?: unknown };
   if (ok !== true || !Array.isArray(items) || !items.every(isStoredItem) || !isWorkingHours(workingHours)) return undefined;
   const columns = ScheduleItems.of(items);
-  return workingHours ? { ok: true, items: columns, workingHours: workingHours as GraphWorkingHours } : { ok: true, items: columns };
+  return workingHours ? { ok: true, items: columns, workingHours: workingHours as WorkingHours } : { ok: true, items: columns };
 }
 
 const isText = (v: unknown) => v === undefined || typeof v === 'string';
 function isStoredItem(v: unknown): v is ScheduleItem {
   if (typeof v !== 'object' || v === null) return false;
   const { start, end, status, isPrivate, subject, location } = v as Record<string, unknown>;
-  return Number.isFinite(start) && Number.isFinite(end) && isGraphStatus(status) && typeof isPrivate === 'boolean' && isText(subject) && isText(location);
+  return Number.isFinite(start) && Number.isFinite(end) && isFreeBusyStatus(status) && typeof isPrivate === 'boolean' && isText(subject) && isText(location);
 }
 
 /** Subjects and locations are not kept (in memory or Redis) for domains that never disclose them. */
@@ -149,7 +154,7 @@ export function createCachingSource(inner: ScheduleSource & { close?(): Promise<
       const call = inner.getSchedules({ ...query, mailboxes: missing.map((m) => m.mailbox) });
       const toStore: { key: string; value: string }[] = [];
       missing.forEach(({ key }, i) => {
-        const one = call.then((results) => results[i] ?? { ok: false as const, code: 'ErrorFreeBusyGenerationFailed' as const, message: 'no result for this mailbox' });
+        const one = call.then((results) => results[i] ?? failure('upstream', 'no result for this mailbox'));
         // Marked handled at once: when the call rejects, getSchedules rejects with it (below) and no one awaits
         // these; an unhandled rejection per mailbox would end the process.
         one.catch(() => undefined);

@@ -1,13 +1,12 @@
 // Builds the cache layer the configuration asks for: none, single flight alone, in-memory, or Redis.
-import type { GraphObserver } from '../graph/observer.js';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config/schema.js';
-import type { ScheduleSource } from '../graph/types.js';
-import { createCachingSource, type CachingSource } from './caching-source.js';
+import type { ScheduleSource } from '../availability/schedule-source.js';
+import { createCachingSource, type CacheObserver, type CachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
 import type { CacheStore } from './store.js';
 
-export { createCachingSource, cacheKey, type CacheStats, type CachingSource } from './caching-source.js';
+export { createCachingSource, cacheKey, type CacheObserver, type CacheResult, type CacheStats, type CachingSource } from './caching-source.js';
 export { createMemoryStore } from './memory-store.js';
 export type { CacheStore } from './store.js';
 
@@ -20,7 +19,7 @@ export async function withCache(
   config: CacheConfig | undefined,
   logger: Logger,
   now?: () => number,
-  observer?: Pick<GraphObserver, 'cache'>,
+  observer?: CacheObserver,
 ): Promise<ScheduleSource & { close?(): Promise<void>; stats?: CachingSource['stats'] }> {
   const c = config ?? DEFAULT_CACHE;
   if (c.ttlSeconds === 0 && !c.singleFlight) return inner;

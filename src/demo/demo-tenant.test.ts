@@ -51,12 +51,12 @@ describe('startDemoTenant', () => {
       const dst = nearestDstTransition(at).at;
       const q = { tenant: 'demo', mailboxes, startUtc: Math.min(at - 7 * day, dst - day), endUtc: Math.max(at + 7 * day, dst + day), budget: timeBudget(10_000), requestId: 'demo-1' };
       const results = await source.getSchedules(q);
-      expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ErrorMailRecipientNotFound']);
+      expect(results.map((r) => (r.ok ? 'ok' : r.failure))).toEqual(['ok', 'ok', 'ok', 'ok', 'not-found']);
       expect(results.every((r) => !r.ok || r.items.length > 0)).toBe(true);
       // The item laid across the nearest DST change is there, whole.
       expect(results.some((r) => r.ok && r.items.toArray().some((i) => i.start < dst && i.end > dst))).toBe(true);
       const untrusted = await untrusting.getSchedules({ ...q, requestId: 'demo-2' });
-      expect(untrusted.every((r) => !r.ok && r.code === 'ErrorFreeBusyGenerationFailed')).toBe(true);
+      expect(untrusted.every((r) => !r.ok && r.failure === 'upstream')).toBe(true);
     } finally {
       await source.close();
       await untrusting.close();

@@ -9,7 +9,7 @@ import { ENVELOPE_CLOSE, envelopeOpen, soapEnvelope, soapFault } from './envelop
 import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
-import { writeAvailabilityResponse } from './write-availability-response.js';
+import { responseCodeOf, writeAvailabilityResponse } from './write-availability-response.js';
 import { NS, utf8, writeAnswer, type ScratchBuffer } from './xml-writer.js';
 import type { XmlLimits } from './xml-parse.js';
 
@@ -80,7 +80,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
       audit.windowEnd = new Date(window.endUtc).toISOString();
       audit.results = {};
       for (const o of outcomes) {
-        const k = o.ok ? 'NoError' : o.code;
+        const k = o.ok ? 'NoError' : responseCodeOf(o.failure);
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
       const body = writeAnswer(deps.scratch, (out) => {

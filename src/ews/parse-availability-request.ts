@@ -2,6 +2,7 @@
 import { EwsFault } from '../errors.js';
 import { daysInMonth } from '../availability/time-zone/calendar-math.js';
 import { DAY_NAMES, type DayName, type SerializableTimeZone, type TimeChange } from '../availability/time-zone/types.js';
+import type { ParsedDateTime } from '../availability/lookup.js';
 import type { RequestedView } from '../availability/views.js';
 import { NS } from './xml-writer.js';
 import { child, childText, children, type XmlElement } from './xml-parse.js';
@@ -19,7 +20,6 @@ export interface AvailabilityRequestInput {
 }
 
 /** An xs:dateTime: naive wall-clock (localMs) or, with Z/offset, a fixed instant (utcMs). */
-export type ParsedDateTime = { kind: 'local'; localMs: number } | { kind: 'instant'; utcMs: number };
 
 export const MAX_MAILBOXES = 100;
 const VIEWS: readonly RequestedView[] = ['MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'];

@@ -1,6 +1,6 @@
 // Writes m:GetUserAvailabilityResponse in the exact element order the EWS schema demands.
 import type { BusyType, CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
-import type { MailboxOutcome } from '../availability/lookup.js';
+import type { MailboxFailure, MailboxOutcome } from '../availability/lookup.js';
 import { serializableTimeZoneXml } from './write-time-zone.js';
 import { type AnswerWriter, element, escapeXml, textElement, utf8 } from './xml-writer.js';
 
@@ -138,6 +138,18 @@ function writeView(view: FreeBusyViewModel, times: EventTimes, out: AnswerWriter
 
 const SUCCESS = element('m:ResponseMessage', textElement('m:ResponseCode', 'NoError'), { ResponseClass: 'Success' });
 
+/** EWS ResponseCode per failure kind: the one place kinds become codes. */
+const MAILBOX_RESPONSE_CODES: Readonly<Record<MailboxFailure, string>> = {
+  'invalid-address': 'ErrorInvalidSmtpAddress',
+  'not-served': 'ErrorProxyRequestNotAllowed',
+  'not-found': 'ErrorMailRecipientNotFound',
+  timeout: 'ErrorTimeoutExpired',
+  upstream: 'ErrorFreeBusyGenerationFailed',
+  'breaker-open': 'ErrorFreeBusyGenerationFailed',
+};
+
+export const responseCodeOf = (kind: MailboxFailure): string => MAILBOX_RESPONSE_CODES[kind];
+
 function writeResponse(outcome: MailboxOutcome, times: EventTimes, out: AnswerWriter): void {
   if (outcome.ok) {
     out.text(`<m:FreeBusyResponse>${SUCCESS}`);
@@ -148,7 +160,7 @@ function writeResponse(outcome: MailboxOutcome, times: EventTimes, out: AnswerWr
     'm:FreeBusyResponse',
     element(
       'm:ResponseMessage',
-      [textElement('m:MessageText', outcome.message), textElement('m:ResponseCode', outcome.code), textElement('m:DescriptiveLinkKey', 0)],
+      [textElement('m:MessageText', outcome.detail), textElement('m:ResponseCode', responseCodeOf(outcome.failure)), textElement('m:DescriptiveLinkKey', 0)],
       { ResponseClass: 'Error' },
     ),
   );

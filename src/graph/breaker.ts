@@ -1,4 +1,6 @@
 // A circuit breaker per tenant: after repeated failed Graph calls, fail fast for a cool-down, then try once.
+import type { Logger } from 'pino';
+import type { GraphObserver } from './observer.js';
 
 export interface BreakerPolicy {
   /** Consecutive failures that open the circuit. */
@@ -68,4 +70,30 @@ export class CircuitBreaker {
       this.events?.opened({ failures: this.#consecutive, until: this.#openedAt + this.policy.cooldownMs });
     }
   }
+}
+
+/** One breaker per tenant, logging and reporting its state changes. */
+export function tenantBreakers(
+  tenantIds: readonly string[],
+  policy: BreakerPolicy,
+  now: () => number,
+  logger: Logger,
+  observer?: GraphObserver,
+): ReadonlyMap<string, CircuitBreaker> {
+  return new Map(
+    tenantIds.map((tenant) => {
+      const log = logger.child({ tenant });
+      const breaker = new CircuitBreaker(policy, now, {
+        opened: ({ failures, until }) => {
+          log.warn({ event: 'graph.breaker_open', failures, until: new Date(until).toISOString() }, 'Graph keeps failing for this tenant: failing fast during the cool-down');
+          observer?.breaker?.({ tenant, state: 'open' });
+        },
+        closed: () => {
+          log.info({ event: 'graph.breaker_closed' }, 'Graph answers this tenant again: circuit closed');
+          observer?.breaker?.({ tenant, state: 'closed' });
+        },
+      });
+      return [tenant, breaker];
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateClientCertificate } from '../demo/tls.js';
 import { CLIENT_ID, T0, harness, query, type Harness } from './test-support.js';
-import { ScheduleItems } from './schedule-items.js';
+import { ScheduleItems } from '../availability/schedule-source.js';
 
 const day = 86_400_000;
 let h: Harness | undefined;
@@ -76,7 +76,7 @@ describe('getSchedules against the fake Graph', () => {
       tenant: { clientSecret: undefined, certificate: { privateKey: other.privateKey, thumbprintSha256: other.thumbprintSha256 } },
     });
     const results = await h.source.getSchedules(query(['alice@example.com', 'bob@example.com']));
-    expect(results.map((r) => !r.ok && r.code)).toEqual(['ErrorFreeBusyGenerationFailed', 'ErrorFreeBusyGenerationFailed']);
+    expect(results.map((r) => !r.ok && r.failure)).toEqual(['upstream', 'upstream']);
     expect(scheduleCalls(h)).toHaveLength(0);
   });
 
@@ -84,8 +84,8 @@ describe('getSchedules against the fake Graph', () => {
     h = await harness({ tenant: { clientSecret: 'wrong-secret' } });
     const results = await h.source.getSchedules(query(['alice@example.com', 'nobody@example.com']));
     expect(results).toEqual([
-      { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: expect.any(String) },
-      { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: expect.any(String) },
+      { ok: false, failure: 'upstream', detail: expect.any(String) },
+      { ok: false, failure: 'upstream', detail: expect.any(String) },
     ]);
     expect(JSON.stringify(results)).not.toContain('wrong-secret');
     expect(scheduleCalls(h)).toHaveLength(0);
@@ -128,13 +128,13 @@ describe('getSchedules against the fake Graph', () => {
   it('reports an unknown address as ErrorMailRecipientNotFound and still answers the others', async () => {
     h = await harness();
     const results = await h.source.getSchedules(query(['alice@example.com', 'nobody@example.com', 'bob@example.com']));
-    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ok', 'ErrorMailRecipientNotFound', 'ok']);
+    expect(results.map((r) => (r.ok ? 'ok' : r.failure))).toEqual(['ok', 'not-found', 'ok']);
   });
 
   it('moves the URL to the next attendee when Graph says the URL user does not exist', async () => {
     h = await harness();
     const results = await h.source.getSchedules(query(['nobody@example.com', 'ghost@example.com', 'bob@example.com', 'alice@example.com']));
-    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(['ErrorMailRecipientNotFound', 'ErrorMailRecipientNotFound', 'ok', 'ok']);
+    expect(results.map((r) => (r.ok ? 'ok' : r.failure))).toEqual(['not-found', 'not-found', 'ok', 'ok']);
     expect(scheduleCalls(h).map((c) => decodeURIComponent(c.path.split('/')[3] ?? ''))).toEqual([
       'nobody@example.com',
       'ghost@example.com',

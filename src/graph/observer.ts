@@ -4,8 +4,6 @@ import type { HttpFailureKind } from './http.js';
 /** How one Graph HTTP attempt ended: an HTTP status, or why there was none. */
 export type GraphCallResult = { status: number; retryAfterMs?: number | undefined } | { failure: HttpFailureKind };
 
-export type CacheResult = 'hit' | 'miss' | 'joined' | 'store-error';
-
 export interface GraphObserver {
   /** One getSchedule attempt finished (any outcome), with its wall time. */
   graphCall?(event: { tenant: string; result: GraphCallResult; ms: number }): void;
@@ -13,8 +11,6 @@ export interface GraphObserver {
   graphRetry?(event: { tenant: string; reason: string; delayMs: number }): void;
   /** A token request finished; `fromCache` ones cost no network. */
   token?(event: { tenant: string; ok: boolean; fromCache: boolean; ms: number; expiresAt?: number | undefined; reason?: string | undefined }): void;
-  /** The free/busy cache's answer for one mailbox lookup (joined: shared an identical lookup in flight). */
-  cache?(event: { result: CacheResult }): void;
   /** The tenant's circuit breaker changed state. */
   breaker?(event: { tenant: string; state: 'closed' | 'half-open' | 'open' }): void;
 }
@@ -26,7 +22,6 @@ export function combineObservers(...observers: (GraphObserver | undefined)[]): G
     graphCall: (e) => list.forEach((o) => o.graphCall?.(e)),
     graphRetry: (e) => list.forEach((o) => o.graphRetry?.(e)),
     token: (e) => list.forEach((o) => o.token?.(e)),
-    cache: (e) => list.forEach((o) => o.cache?.(e)),
     breaker: (e) => list.forEach((o) => o.breaker?.(e)),
   };
 }

@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PIECE_MS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes } from './plan.js';
-import { ScheduleItems } from './schedule-items.js';
-import type { ScheduleItem } from './types.js';
+import { ScheduleItems } from '../availability/schedule-source.js';
+import type { ScheduleItem } from '../availability/schedule-source.js';
 
 const day = 86_400_000;
 

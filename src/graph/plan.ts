@@ -1,5 +1,5 @@
 // Planning a lookup into Graph calls: window pieces, mailbox chunks, and merging pieces back together.
-import { ScheduleItemsBuilder, type ScheduleItems } from './schedule-items.js';
+import { ScheduleItemsBuilder, type ScheduleItems } from '../availability/schedule-source.js';
 
 const dayMs = 86_400_000;
 /** Graph refuses windows of 62 days or more; 31-day pieces keep every call well inside. */

@@ -16,7 +16,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const codes = (rs: { ok: boolean; code?: string }[]) => rs.map((r) => (r.ok ? 'ok' : r.code));
+const codes = (rs: { ok: boolean; failure?: string }[]) => rs.map((r) => (r.ok ? 'ok' : r.failure));
 const boxes = (n: number) => Array.from({ length: n }, (_, i) => `m${String(i).padStart(2, '0')}@example.com`);
 
 /** The real HTTP layer (bound once the fake is up), counting getSchedule calls in flight per URL mailbox. */
@@ -83,14 +83,14 @@ describe('circuit breaker per tenant', () => {
     h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
     const q = () => query(['alice@example.com'], { budget: timeBudget(10_000) });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
-    expect(codes(await h.source.getSchedules(q()))).toEqual(['ErrorFreeBusyGenerationFailed']);
-    expect(codes(await h.source.getSchedules(q()))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(q()))).toEqual(['upstream']);
+    expect(codes(await h.source.getSchedules(q()))).toEqual(['upstream']);
     const calls = h.fake.scheduleRequests;
     expect(calls).toBe(2 * 3); // two lookups of maxAttempts each
     expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(1);
 
     const [open] = await h.source.getSchedules(q());
-    expect(open).toMatchObject({ ok: false, code: 'ErrorFreeBusyGenerationFailed', message: expect.stringContaining('cool-down') });
+    expect(open).toMatchObject({ ok: false, failure: 'breaker-open', detail: expect.stringContaining('cool-down') });
     expect(h.fake.scheduleRequests).toBe(calls);
 
     clock += 30_000;
@@ -106,17 +106,17 @@ describe('circuit breaker per tenant', () => {
     const log = capture();
     h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 1, breakerCooldownMs: 30_000 } } });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(1);
     clock += 30_000;
     const calls = h.fake.scheduleRequests;
     // Half-open, and the lookup's budget is already spent: the trial goes nowhere near Graph.
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['ErrorTimeoutExpired']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['timeout']);
     expect(h.fake.scheduleRequests).toBe(calls);
     expect(log.lines.filter((l) => l.includes('graph.breaker_closed'))).toHaveLength(0);
     // The next lookup is the real trial (one call, with its retries, as the first lookup made); Graph still
     // fails, so the circuit opens again.
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(h.fake.scheduleRequests).toBe(2 * calls);
     expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(2);
   });
@@ -125,19 +125,19 @@ describe('circuit breaker per tenant', () => {
     const clock = Date.UTC(2026, 11, 1, 9);
     h = await harness({ source: { now: () => clock, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['ErrorTimeoutExpired']);
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['timeout']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     const calls = h.fake.scheduleRequests;
     const [open] = await h.source.getSchedules(query(['alice@example.com']));
-    expect(open).toMatchObject({ ok: false, message: expect.stringContaining('cool-down') });
+    expect(open).toMatchObject({ ok: false, failure: 'breaker-open', detail: expect.stringContaining('cool-down') });
     expect(h.fake.scheduleRequests).toBe(calls);
   });
 
   it('does not count a 400 (a problem of the request, not of Graph) towards opening', async () => {
     h = await harness({ source: { scale: { breakerFailures: 1 } } });
     h.fake.failNext({ path: 'getSchedule', status: 400 });
-    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ErrorFreeBusyGenerationFailed']);
+    expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ok']);
   });
 });
@@ -158,7 +158,7 @@ describe('connections and deadlines', () => {
     h.fake.failNext({ path: 'getSchedule', mailbox: 'm20@example.com', delayMs: 2_000 });
     const started = Date.now();
     const results = await h.source.getSchedules(query(boxes(25), { budget: timeBudget(400) }));
-    expect(codes(results)).toEqual([...Array(20).fill('ok'), ...Array(5).fill('ErrorTimeoutExpired')]);
+    expect(codes(results)).toEqual([...Array(20).fill('ok'), ...Array(5).fill('timeout')]);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 });

@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanScheduleResponse } from './schedule-scan.js';
-import { parseScheduleJson, parseScheduleResponse } from './schedule-wire.js';
-import { ScheduleItems } from './schedule-items.js';
+import { parseScheduleResponse } from './schedule-response.js';
+import { parseScheduleJson } from './schedule-wire.js';
+import { ScheduleItems } from '../availability/schedule-source.js';
 
 const reference = (text: string) => {
   try {

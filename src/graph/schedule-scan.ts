@@ -9,9 +9,11 @@
 // syntax error, nesting deeper than MAX_DEPTH) makes it give up, and the caller falls back to JSON.parse and the
 // full checks, which accept or reject the body and name the problem. So it can only ever be faster, not
 // different: schedule-scan.test.ts checks both paths against each other on generated answers.
-import { isUtcZone, isWorkingHours, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
-import { ScheduleItems, ScheduleItemsBuilder } from './schedule-items.js';
-import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours, type MailboxSchedule } from './types.js';
+import { isWorkingHours } from '../availability/schedule-source.js';
+import { isUtcZone, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
+import { ScheduleItems, ScheduleItemsBuilder } from '../availability/schedule-source.js';
+import { type MailboxSchedule } from '../availability/schedule-source.js';
+import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './types.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -1,8 +1,9 @@
 // getSchedule request building and response checking, without a network.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildScheduleRequest, parseGraphError, parseGraphInstant, parseScheduleResponse } from './schedule-wire.js';
-import { ScheduleItems } from './schedule-items.js';
+import { parseScheduleResponse } from './schedule-response.js';
+import { buildScheduleRequest, parseGraphError, parseGraphInstant } from './schedule-wire.js';
+import { ScheduleItems } from '../availability/schedule-source.js';
 
 const at = (s: string) => Date.parse(s);
 
@@ -56,8 +57,8 @@ describe('parseScheduleResponse', () => {
       ]),
       workingHours: ok.value[0]?.workingHours,
     });
-    expect(map.get('nobody@example.com')).toMatchObject({ ok: false, code: 'ErrorMailRecipientNotFound' });
-    expect(map.get('broken@example.com')).toMatchObject({ ok: false, code: 'ErrorFreeBusyGenerationFailed' });
+    expect(map.get('nobody@example.com')).toMatchObject({ ok: false, failure: 'not-found' });
+    expect(map.get('broken@example.com')).toMatchObject({ ok: false, failure: 'upstream' });
   });
 
   it('keeps a customTimeZone in working hours', () => {

@@ -1,8 +1,8 @@
-// getSchedule on the wire: building the request body and checking the response, as pure functions.
+// getSchedule on the wire: building the request body, and the reference reading of its answer (JSON.parse and
+// checks), as pure functions. The byte scanner (schedule-scan.ts) shares the field readers below.
 import { z } from 'zod';
-import { scanScheduleResponse } from './schedule-scan.js';
-import { ScheduleItemsBuilder } from './schedule-items.js';
-import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours, type MailboxSchedule } from './types.js';
+import { failure, isWorkingHours, ScheduleItemsBuilder, type MailboxSchedule } from '../availability/schedule-source.js';
+import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './types.js';
 
 /**
  * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
@@ -188,9 +188,9 @@ export function mailboxError(error: unknown): MailboxSchedule | undefined {
   if (!isObject(error) || !(isAbsent(error.message) || typeof error.message === 'string') || !(isAbsent(error.responseCode) || typeof error.responseCode === 'string')) return undefined;
   const { responseCode, message } = error as { responseCode?: string | null; message?: string | null };
   if (responseCode === '5009' || /unable to resolve/i.test(message ?? '')) {
-    return { ok: false, code: 'ErrorMailRecipientNotFound', message: 'Graph could not resolve the address to a mailbox' };
+    return failure('not-found', 'Graph could not resolve the address to a mailbox');
   }
-  return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})` };
+  return failure('upstream', `Graph reported an error for this mailbox (responseCode ${responseCode ?? 'none'})`);
 }
 
 function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: number): MailboxSchedule {
@@ -200,18 +200,6 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
   const result: MailboxSchedule & { ok: true } = { ok: true, items: items.build() };
   if (info.workingHours) result.workingHours = info.workingHours as GraphWorkingHours;
   return result;
-}
-
-/**
- * Results keyed by lower-cased scheduleId. Throws ScheduleResponseError for a body that is not the documented
- * shape; its message names the problem, never the body (which holds subjects).
- *
- * The body's bytes are read by scanScheduleResponse; only what it does not expect goes through JSON.parse and
- * the checks below.
- */
-export function parseScheduleResponse(body: Buffer | string): Map<string, MailboxSchedule> {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return scanScheduleResponse(bytes) ?? parseScheduleJson(typeof body === 'string' ? body : bytes.toString('utf8'));
 }
 
 /** The reference reading of a getSchedule answer: JSON.parse, then the checks. Exported for the scanner's tests. */
@@ -242,20 +230,6 @@ export function parseScheduleJson(body: string): Map<string, MailboxSchedule> {
 type Info = z.infer<typeof scheduleInformationSchema>;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isAbsent = (v: unknown) => v === undefined || v === null;
-const isOffset = (v: unknown) =>
-  isAbsent(v) ||
-  (isObject(v) && typeof v.time === 'string' && typeof v.dayOccurrence === 'number' && typeof v.dayOfWeek === 'string' && typeof v.month === 'number' && typeof v.year === 'number');
-
-/** Whether `v` is a getSchedule workingHours (or absent). */
-export function isWorkingHours(v: unknown): boolean {
-  if (isAbsent(v)) return true;
-  if (!isObject(v) || !Array.isArray(v.daysOfWeek) || !v.daysOfWeek.every((d) => typeof d === 'string')) return false;
-  if (typeof v.startTime !== 'string' || typeof v.endTime !== 'string' || !isObject(v.timeZone)) return false;
-  const tz = v.timeZone;
-  if (typeof tz.bias === 'number' && isOffset(tz.standardOffset) && isOffset(tz.daylightOffset)) return true;
-  return typeof tz.name === 'string';
-}
-
 /**
  * The same rules as responseSchema, checked by hand for the common case (zod costs more than the rest of a
  * small lookup's Graph handling); undefined means "ask zod", which then names the problem.

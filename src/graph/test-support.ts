@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
 import { startFakeGraph, type FakeGraph, type FakeMailbox, type FakeTenant } from '../demo/fake-graph.js';
 import { createGraphScheduleSource, type GraphScheduleSource, type GraphScheduleSourceOptions } from './get-schedule.js';
-import type { ScheduleQuery } from './types.js';
+import type { ScheduleQuery } from '../availability/schedule-source.js';
 
 export const TENANT_ID = '11111111-2222-4333-8444-555555555555';
 export const CLIENT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';

@@ -9,7 +9,7 @@ import { EDGE_DEFAULTS } from '../config/edge-schema.js';
 import { EDGE_ERRORS } from '../errors.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
-import type { ScheduleSource } from '../graph/types.js';
+import type { ScheduleSource } from '../availability/schedule-source.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';

@@ -8,7 +8,7 @@ import { soapFault } from '../ews/envelope.js';
 import { handleEwsRequest, type EwsDeps } from '../ews/handle-request.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import { EDGE_ERRORS, type EwsFaultCode } from '../errors.js';
-import type { ScheduleSource } from '../graph/types.js';
+import type { ScheduleSource } from '../availability/schedule-source.js';
 import type { ConcurrencyGate, RateLimits } from './edge-limits.js';
 import { flatLineLogger } from '../logger.js';
 import { ewsAuthenticator } from './ews-auth.js';

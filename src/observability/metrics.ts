@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client) on a registry of the relay's own: one instance per relay, never global.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CacheObserver } from '../cache/index.js';
 import type { GraphCallResult, GraphObserver } from '../graph/observer.js';
 
 export const METRIC_PREFIX = 'calendar_relay_';
@@ -99,7 +100,7 @@ export class RelayMetrics {
   }
 
   /** The adapter's events, turned into counters and histograms. */
-  readonly graphObserver: GraphObserver = {
+  readonly graphObserver: GraphObserver & CacheObserver = {
     graphCall: ({ tenant, result, ms }) => {
       this.#graphCalls.inc({ tenant, status: statusLabel(result) });
       this.#graphSeconds.observe({ tenant }, ms / 1000);

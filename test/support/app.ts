@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp, type EffectiveConfig } from '../../src/http/app.js';
-import type { ScheduleSource } from '../../src/graph/types.js';
+import type { ScheduleSource } from '../../src/availability/schedule-source.js';
 import { createLogger } from '../../src/logger.js';
 
 export const CLIENT = { clientId: 'google-interop', clientSecret: 'test-secret-0123456789abcdef0123456789abcdef' };

@@ -1,10 +1,9 @@
 // Test helper: an in-memory ScheduleSource (the Graph port) for app tests that are not about the wire.
-import { ScheduleItems } from '../../src/graph/schedule-items.js';
-import type { GraphWorkingHours, MailboxSchedule, ScheduleItem, ScheduleQuery, ScheduleSource } from '../../src/graph/types.js';
+import { failure, ScheduleItems, type MailboxSchedule, type ScheduleItem, type ScheduleQuery, type ScheduleSource, type WorkingHours } from '../../src/availability/schedule-source.js';
 
 export interface MemoryMailbox {
   items: ScheduleItem[];
-  workingHours?: GraphWorkingHours;
+  workingHours?: WorkingHours;
 }
 
 export class MemorySource implements ScheduleSource {
@@ -18,9 +17,9 @@ export class MemorySource implements ScheduleSource {
     this.queries.push(query);
     return query.mailboxes.map((address): MailboxSchedule => {
       const key = address.toLowerCase();
-      if (this.failing.has(key)) return { ok: false, code: 'ErrorFreeBusyGenerationFailed', message: 'upstream failed' };
+      if (this.failing.has(key)) return failure('upstream', 'upstream failed');
       const box = this.mailboxes[key];
-      if (!box) return { ok: false, code: 'ErrorMailRecipientNotFound', message: `Unable to resolve ${address}.` };
+      if (!box) return failure('not-found', `Unable to resolve ${address}.`);
       const items = ScheduleItems.of(box.items.filter((i) => i.end > query.startUtc && i.start < query.endUtc));
       return box.workingHours ? { ok: true, items, workingHours: box.workingHours } : { ok: true, items };
     });

@@ -1,8 +1,10 @@
 // Doctor: can each tenant get a Graph token, and does getSchedule answer for a chosen mailbox of each domain?
 import { pino } from 'pino';
 import type { ResolvedDomain, ResolvedTenant } from '../../config/schema.js';
+import { MISSING_USER_CODES } from '../../graph/attempt-outcome.js';
 import { createGraphHttp, HttpFailure, type GraphHttp } from '../../graph/http.js';
-import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from '../../graph/schedule-wire.js';
+import { parseScheduleResponse } from '../../graph/schedule-response.js';
+import { buildScheduleRequest, parseGraphError } from '../../graph/schedule-wire.js';
 import { createMsalTokenProvider, type TokenProvider } from '../../graph/token-provider.js';
 import { entraFix, entraSays } from './entra-advice.js';
 import { GOOGLE_MESSAGES, type Check } from './report.js';
@@ -101,11 +103,11 @@ async function scheduleCheck(http: GraphHttp, tenant: ResolvedTenant, token: str
   if (res.status === 200) {
     const result = parseScheduleResponse(res.body).get(mailbox.toLowerCase());
     if (result?.ok) return { status: 'pass', detail: `${result.items.length} item(s) in the next 24 hours.` };
-    if (result?.code === 'ErrorMailRecipientNotFound') return unknownMailbox(mailbox, tenant);
-    return { status: 'fail', detail: `${said} The schedule entry failed: ${result?.message ?? 'no entry'}.`, fix: 'Check that the mailbox is a user or room mailbox with a calendar in Exchange Online.', google: GOOGLE_MESSAGES.response };
+    if (result?.failure === 'not-found') return unknownMailbox(mailbox, tenant);
+    return { status: 'fail', detail: `${said} The schedule entry failed: ${result?.detail ?? 'no entry'}.`, fix: 'Check that the mailbox is a user or room mailbox with a calendar in Exchange Online.', google: GOOGLE_MESSAGES.response };
   }
   if (res.status === 403) return { status: 'fail', detail: `${said} The app may not read calendars: Calendars.ReadBasic.All is missing.`, fix: PERMISSION_FIX, google: GOOGLE_MESSAGES.response };
-  if (res.status === 404 && code && ['ErrorInvalidUser', 'ResourceNotFound', 'MailboxNotEnabledForRESTAPI', 'ErrorItemNotFound'].includes(code)) return unknownMailbox(mailbox, tenant);
+  if (res.status === 404 && code && MISSING_USER_CODES.has(code)) return unknownMailbox(mailbox, tenant);
   if (res.status === 401) {
     return { status: 'fail', detail: `${said} Graph refused the token.`, fix: 'GRAPH_ENDPOINT must be the Graph root of the cloud GRAPH_AUTHORITY belongs to (graph.microsoft.com for login.microsoftonline.com).', google: GOOGLE_MESSAGES.response };
   }

@@ -2,9 +2,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScheduleItems, ScheduleItemsBuilder } from './schedule-items.js';
-import type { GraphStatus, ScheduleItem } from './types.js';
+import type { FreeBusyStatus, ScheduleItem } from './schedule-items.js';
 
-const STATUSES: GraphStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
+const STATUSES: FreeBusyStatus[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
 const text = fc.option(fc.oneof(fc.constantFrom('', 'Sync', 'Room 1', 'café ☕'), fc.string()), { nil: undefined });
 const itemArb: fc.Arbitrary<ScheduleItem> = fc
   .record({

@@ -6,10 +6,27 @@
 // cost more than reading the answers. Here times and statuses live outside the JavaScript heap, subjects and
 // locations are references to strings shared by the answer (see schedule-scan.ts), and the objects a view needs
 // are made for one mailbox at a time, when it is written, and die young.
-import { GRAPH_STATUSES, type GraphStatus, type ScheduleItem } from './types.js';
 
-/** Status codes (the low bits of an item's flags): the status's index in GRAPH_STATUSES. */
-const STATUS_CODE = Object.fromEntries(GRAPH_STATUSES.map((s, i) => [s, i])) as Readonly<Record<GraphStatus, number>>;
+/** Free/busy statuses an item can have (Graph's freeBusyStatus words); their order gives the status codes below. */
+export const FREE_BUSY_STATUSES = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] as const;
+export type FreeBusyStatus = (typeof FREE_BUSY_STATUSES)[number];
+
+const statusSet: ReadonlySet<unknown> = new Set<FreeBusyStatus>(FREE_BUSY_STATUSES);
+/** Whether `status` is one of the statuses the relay knows. */
+export const isFreeBusyStatus = (status: unknown): status is FreeBusyStatus => statusSet.has(status);
+
+/** A schedule item normalised to UTC instants (epoch ms). Held in columns by ScheduleItems; this is one made whole. */
+export interface ScheduleItem {
+  start: number;
+  end: number;
+  status: FreeBusyStatus;
+  isPrivate: boolean;
+  subject?: string;
+  location?: string;
+}
+
+/** Status codes (the low bits of an item's flags): the status's index in FREE_BUSY_STATUSES. */
+const STATUS_CODE = Object.fromEntries(FREE_BUSY_STATUSES.map((s, i) => [s, i])) as Readonly<Record<FreeBusyStatus, number>>;
 const PRIVATE = 0x80;
 const STATUS_MASK = 0x7f;
 
@@ -49,8 +66,8 @@ export class ScheduleItems implements Iterable<ScheduleItem> {
     return this.times[2 * i + 1]!;
   }
 
-  status(i: number): GraphStatus {
-    return GRAPH_STATUSES[this.flags[i]! & STATUS_MASK]!;
+  status(i: number): FreeBusyStatus {
+    return FREE_BUSY_STATUSES[this.flags[i]! & STATUS_MASK]!;
   }
 
   isPrivate(i: number): boolean {
@@ -141,7 +158,7 @@ export class ScheduleItemsBuilder {
     this.flags = new Uint8Array(n);
   }
 
-  push(start: number, end: number, status: GraphStatus, isPrivate: boolean, subject: string | undefined | null, location: string | undefined | null): void {
+  push(start: number, end: number, status: FreeBusyStatus, isPrivate: boolean, subject: string | undefined | null, location: string | undefined | null): void {
     const n = this.length;
     if (n === this.flags.length) this.grow();
     this.times[2 * n] = start;
