@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/password-hash.js';
 import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
-import { OAUTH_ERRORS } from '../src/errors.js';
+import { ERRORS } from '../src/errors/index.js';
 import { CLIENT, makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { attackDocuments, forgedTokens, isWellFormedXml, mutatedSample } from './support/hostile.js';
 import { MemorySource } from './support/memory-source.js';
@@ -152,7 +152,7 @@ describe('the token endpoint under hostile input', () => {
         expect(res.headers['cache-control']).toBe('no-store');
         const json = res.json() as { error?: string; access_token?: string };
         if (res.statusCode === 200) issuedTokens.push(json.access_token!);
-        else expect(Object.keys(OAUTH_ERRORS)).toContain(json.error);
+        else expect(Object.values(ERRORS).filter((e) => e.surface === 'oauth').map((e) => e.wire)).toContain(json.error);
       }),
       fuzz,
     );

@@ -1,6 +1,6 @@
 // Google's client credentials: extraction from a token request and constant-time verification.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { OAuthError } from '../errors.js';
+import { OAuthError } from '../errors/index.js';
 
 export interface GoogleClient {
   clientId: string;

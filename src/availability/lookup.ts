@@ -1,12 +1,11 @@
 // A GetUserAvailability lookup: window checks, per-mailbox routing to tenants, and views per mailbox.
 import { timeBudget } from '../clock.js';
-import { EwsFault } from '../errors.js';
+import { RelayError } from '../errors/index.js';
+import { MAX_WINDOW_DAYS } from '../limits.js';
 import { failure, type MailboxSchedule, type ScheduleQuery, type ScheduleSource, type SourceFailure } from './schedule-source.js';
 import { buildFreeBusyView, type FreeBusyViewModel, type ViewContext } from './build-view.js';
 import type { ZoneRules } from './time-zone/types.js';
 import type { Disclosure, RequestedView } from './views.js';
-
-export const MAX_WINDOW_DAYS = 62;
 
 /** A request time: a wall-clock time in the request's zone, or an instant (it carried an offset or Z). */
 export type ParsedDateTime = { kind: 'local'; localMs: number } | { kind: 'instant'; utcMs: number };
@@ -60,9 +59,9 @@ export interface LookupWindow {
 export function resolveWindow(start: ParsedDateTime, end: ParsedDateTime, zone: ZoneRules): LookupWindow {
   const startUtc = start.kind === 'instant' ? start.utcMs : zone.toUtc(start.localMs);
   const endUtc = end.kind === 'instant' ? end.utcMs : zone.toUtc(end.localMs);
-  if (!(startUtc < endUtc)) throw new EwsFault('ErrorInvalidTimeInterval');
+  if (!(startUtc < endUtc)) throw new RelayError('WINDOW_INVERTED');
   // Calendar days as the client counts them: wall-clock span in its zone, so a DST day is still one day.
-  if (zone.toLocal(endUtc) - zone.toLocal(startUtc) > MAX_WINDOW_DAYS * DAY_MS) throw new EwsFault('ErrorTimeIntervalTooBig');
+  if (zone.toLocal(endUtc) - zone.toLocal(startUtc) > MAX_WINDOW_DAYS * DAY_MS) throw new RelayError('WINDOW_TOO_LONG');
   return { startUtc, endUtc };
 }
 

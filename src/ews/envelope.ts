@@ -1,5 +1,5 @@
 // SOAP envelopes the relay writes: the ServerVersionInfo header on every answer, and SOAP Faults.
-import { EWS_FAULTS, type EwsFaultCode } from '../errors.js';
+import type { WireError } from '../errors/index.js';
 import { element, escapeXml, NS, textElement } from './xml-writer.js';
 
 /** ServerVersionInfo matching the schema the client speaks. */
@@ -27,13 +27,13 @@ export function soapEnvelope(bodyXml: string, schema: 'exchange-online' | 'excha
   return envelopeOpen(schema) + bodyXml + ENVELOPE_CLOSE;
 }
 
-/** A SOAP 1.1 Fault in Exchange's shape: faultcode in the types namespace, detail in the errors namespace. */
-export function soapFault(
-  code: EwsFaultCode,
-  message: string = EWS_FAULTS[code],
-  schema: 'exchange-online' | 'exchange2010-sp2' = 'exchange-online',
-  backOffMilliseconds?: number,
-): string {
+/**
+ * A SOAP 1.1 Fault in Exchange's shape (faultcode in the types namespace, detail in the errors namespace) for
+ * what toWire() decided to send.
+ */
+export function soapFault(error: Pick<WireError, 'wire' | 'message'>, schema: 'exchange-online' | 'exchange2010-sp2' = 'exchange-online', backOffMilliseconds?: number): string {
+  const code = error.wire ?? 'ErrorInternalServerError';
+  const message = error.message;
   const messageXml =
     backOffMilliseconds === undefined
       ? ''

@@ -4,7 +4,7 @@ import { lookupAvailability } from '../availability/lookup.js';
 import { rulesFromSerializable, rulesFromWindowsId, UTC_RULES } from '../availability/time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from '../availability/time-zone/types.js';
 import type { Clock } from '../clock.js';
-import { EwsFault } from '../errors.js';
+import { EwsFault, RelayError, toWire } from '../errors/index.js';
 import { ENVELOPE_CLOSE, envelopeOpen, soapEnvelope, soapFault } from './envelope.js';
 import { parseAvailabilityRequest } from './parse-availability-request.js';
 import { getServerTimeZonesBodyXml } from './server-time-zones.js';
@@ -100,9 +100,10 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {
     const schema = responseSchemaFor(soap?.requestedVersion);
-    if (err instanceof EwsFault) {
-      audit.fault = err.code;
-      return { status: 500, body: [utf8(soapFault(err.code, err.message, schema, err.backOffMilliseconds))], audit };
+    if (err instanceof RelayError) {
+      const wire = toWire(err, 'ews');
+      audit.fault = wire.wire;
+      return { status: 500, body: [utf8(soapFault(wire, schema, wire.backOffMilliseconds))], audit };
     }
     throw err;
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultNamespaceRequest, hPrefixedRequest, requestSamples, sample } from '../../test/support/samples.js';
-import { EwsFault } from '../errors.js';
+import { EwsFault } from '../errors/index.js';
 import { parseAvailabilityRequest, parseDateTime } from './parse-availability-request.js';
 import { parseSoapRequest } from './soap-request.js';
 import { DEFAULT_XML_LIMITS } from './xml-parse.js';
@@ -15,7 +15,7 @@ const faultCode = (fn: () => unknown) => {
   try {
     fn();
   } catch (e) {
-    if (e instanceof EwsFault) return e.code;
+    if (e instanceof EwsFault) return e.fault;
     throw e;
   }
   return 'no fault';

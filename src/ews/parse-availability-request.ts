@@ -1,5 +1,6 @@
 // Turns an m:GetUserAvailabilityRequest element into the relay's AvailabilityRequest, validating limits.
-import { EwsFault } from '../errors.js';
+import { EwsFault } from '../errors/index.js';
+import { MAX_MAILBOXES, MAX_MERGED_INTERVAL_MINUTES, MIN_MERGED_INTERVAL_MINUTES } from '../limits.js';
 import { daysInMonth } from '../availability/time-zone/calendar-math.js';
 import { DAY_NAMES, type DayName, type SerializableTimeZone, type TimeChange } from '../availability/time-zone/types.js';
 import type { ParsedDateTime } from '../availability/lookup.js';
@@ -21,7 +22,6 @@ export interface AvailabilityRequestInput {
 
 /** An xs:dateTime: naive wall-clock (localMs) or, with Z/offset, a fixed instant (utcMs). */
 
-export const MAX_MAILBOXES = 100;
 const VIEWS: readonly RequestedView[] = ['MergedOnly', 'FreeBusy', 'FreeBusyMerged', 'Detailed', 'DetailedMerged'];
 
 const t = (el: XmlElement | undefined, name: string) => childText(el, NS.types, name);
@@ -45,7 +45,7 @@ export function parseAvailabilityRequest(op: XmlElement): AvailabilityRequestInp
   }
   const intervalText = t(options, 'MergedFreeBusyIntervalInMinutes');
   const intervalMinutes = intervalText === undefined ? 30 : parseIntStrict(intervalText, 'MergedFreeBusyIntervalInMinutes');
-  if (intervalMinutes < 5 || intervalMinutes > 1440) throw new EwsFault('ErrorInvalidMergedFreeBusyInterval');
+  if (intervalMinutes < MIN_MERGED_INTERVAL_MINUTES || intervalMinutes > MAX_MERGED_INTERVAL_MINUTES) throw new EwsFault('ErrorInvalidMergedFreeBusyInterval');
   const viewText = t(options, 'RequestedView') ?? 'FreeBusy';
   const view = VIEWS.find((v) => v === viewText);
   if (!view) throw new EwsFault('ErrorInvalidFreeBusyViewType', `'${viewText.slice(0, 40)}' cannot be requested.`);

@@ -1,5 +1,5 @@
 // Reads a SOAP 1.1 request: the envelope, the EWS headers the relay honours, and the body operation.
-import { EwsFault } from '../errors.js';
+import { EwsFault } from '../errors/index.js';
 import { NS } from './xml-writer.js';
 import { child, parseXml, XmlRejected, type XmlElement, type XmlLimits } from './xml-parse.js';
 

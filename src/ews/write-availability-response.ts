@@ -1,6 +1,7 @@
 // Writes m:GetUserAvailabilityResponse in the exact element order the EWS schema demands.
 import type { BusyType, CalendarEventView, FreeBusyViewModel } from '../availability/build-view.js';
 import type { MailboxFailure, MailboxOutcome } from '../availability/lookup.js';
+import { ERRORS, type ErrorCode } from '../errors/index.js';
 import { serializableTimeZoneXml } from './write-time-zone.js';
 import { type AnswerWriter, element, escapeXml, textElement, utf8 } from './xml-writer.js';
 
@@ -138,17 +139,18 @@ function writeView(view: FreeBusyViewModel, times: EventTimes, out: AnswerWriter
 
 const SUCCESS = element('m:ResponseMessage', textElement('m:ResponseCode', 'NoError'), { ResponseClass: 'Success' });
 
-/** EWS ResponseCode per failure kind: the one place kinds become codes. */
-const MAILBOX_RESPONSE_CODES: Readonly<Record<MailboxFailure, string>> = {
-  'invalid-address': 'ErrorInvalidSmtpAddress',
-  'not-served': 'ErrorProxyRequestNotAllowed',
-  'not-found': 'ErrorMailRecipientNotFound',
-  timeout: 'ErrorTimeoutExpired',
-  upstream: 'ErrorFreeBusyGenerationFailed',
-  'breaker-open': 'ErrorFreeBusyGenerationFailed',
+/** The catalog entry of each failure kind: the one place kinds become EWS ResponseCodes. */
+const MAILBOX_ERRORS: Readonly<Record<MailboxFailure, ErrorCode>> = {
+  'invalid-address': 'MAILBOX_INVALID_ADDRESS',
+  'not-served': 'MAILBOX_NOT_SERVED',
+  'not-found': 'MAILBOX_NOT_FOUND',
+  timeout: 'MAILBOX_TIMEOUT',
+  upstream: 'MAILBOX_UPSTREAM',
+  'breaker-open': 'MAILBOX_BREAKER_OPEN',
 };
 
-export const responseCodeOf = (kind: MailboxFailure): string => MAILBOX_RESPONSE_CODES[kind];
+// Every mailbox entry names its ResponseCode (the catalog test checks it).
+export const responseCodeOf = (kind: MailboxFailure): string => ERRORS[MAILBOX_ERRORS[kind]].wire!;
 
 function writeResponse(outcome: MailboxOutcome, times: EventTimes, out: AnswerWriter): void {
   if (outcome.ok) {

@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AccessTokens } from '../auth/access-tokens.js';
 import { BasicAccounts } from '../auth/basic-accounts.js';
 import { EDGE_DEFAULTS } from '../config/edge-schema.js';
-import { EDGE_ERRORS } from '../errors.js';
+import { EdgeError, toWire } from '../errors/index.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../availability/schedule-source.js';
@@ -65,12 +65,15 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   });
   app.addHook('onClose', async () => server.stop());
   // Fastify's defaults echo the URL or the parser's message (client text) into logs and answers; these do not.
-  app.setNotFoundHandler((_request, reply) => reply.code(EDGE_ERRORS.notFound.status).type('text/plain; charset=utf-8').send(EDGE_ERRORS.notFound.message));
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ event: 'http.rejected', status, reason: err.code }, 'request rejected');
-    return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'Internal error.' : EDGE_ERRORS.badRequest.message);
+  app.setNotFoundHandler((_request, reply) => {
+    const wire = toWire(new EdgeError('EDGE_NOT_FOUND'), 'edge');
+    return reply.code(wire.status).type('text/plain; charset=utf-8').send(wire.message);
+  });
+  app.setErrorHandler((err: Error & { code?: string }, request, reply) => {
+    const wire = toWire(err, 'edge');
+    if (wire.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ event: 'http.rejected', status: wire.status, reason: err.code }, 'request rejected');
+    return reply.code(wire.status).type('text/plain; charset=utf-8').send(wire.message);
   });
   // Callback style (no promise per request): the work is synchronous.
   app.addHook('onSend', (request, reply, payload, done) => {

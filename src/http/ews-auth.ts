@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import type { BasicAccounts } from '../auth/basic-accounts.js';
-import { EDGE_ERRORS } from '../errors.js';
+import { EdgeError, ERRORS } from '../errors/index.js';
 import type { RateLimits } from './edge-limits.js';
 
 export interface EwsCallerIdentity {
@@ -37,7 +37,7 @@ function challenge(reply: FastifyReply, basicOffered: boolean, error?: 'invalid_
     .code(401)
     .header('WWW-Authenticate', challenges.length === 1 ? challenges[0] : challenges)
     .header('Cache-Control', 'no-store')
-    .send({ error: error ?? 'unauthorized' });
+    .send({ error: (error ? ERRORS.AUTH_INVALID_TOKEN : ERRORS.AUTH_UNAUTHORIZED).wire });
 }
 
 export function ewsAuthenticator(opts: EwsAuthOptions) {
@@ -63,7 +63,7 @@ export function ewsAuthenticator(opts: EwsAuthOptions) {
       const guarded = await opts.basicFailures?.check(request, address);
       if (guarded?.limited) {
         request.log.warn({ event: 'ews.basic_locked', address }, 'too many failed Basic logins from this address');
-        throw Object.assign(new Error(EDGE_ERRORS.rateLimited.message), { statusCode: 429, code: 'basic_locked', retryAfterSeconds: guarded.retryAfterSeconds });
+        throw new EdgeError('EDGE_RATE_LIMITED', 'basic login locked', guarded.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: guarded.retryAfterSeconds });
       }
       const verdict = await opts.basic.verify(header);
       if (verdict.ok) {

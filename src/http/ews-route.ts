@@ -7,7 +7,7 @@ import type { BasicAccounts } from '../auth/basic-accounts.js';
 import { soapFault } from '../ews/envelope.js';
 import { handleEwsRequest, type EwsDeps } from '../ews/handle-request.js';
 import type { RelayMetrics } from '../observability/metrics.js';
-import { EDGE_ERRORS, type EwsFaultCode } from '../errors.js';
+import { EdgeError, EwsFault, toWire, type WireError } from '../errors/index.js';
 import type { ScheduleSource } from '../availability/schedule-source.js';
 import type { ConcurrencyGate, RateLimits } from './edge-limits.js';
 import { flatLineLogger } from '../logger.js';
@@ -24,26 +24,15 @@ export interface EwsRouteOptions {
 }
 
 export const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
+
+const rateLimited = (retryAfterSeconds: number | undefined) => new EdgeError('EDGE_RATE_LIMITED', undefined, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
 const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'];
 
-/** Thrown by hooks on the EWS path; the route's error handler turns it into a SOAP Fault. */
-class EwsEdgeError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(code);
-  }
-}
-
-function faultFor(status: number, code: string | undefined): { fault: EwsFaultCode; message?: string } {
-  if (status === 429 || code === 'busy') return { fault: 'ErrorServerBusy' };
-  if (status === 413) return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.tooLarge.message };
-  if (code === 'compressed') return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.compressed.message };
-  if (status === 415) return { fault: 'ErrorInvalidRequest', message: EDGE_ERRORS.notXml.message };
-  if (status >= 400 && status < 500) return { fault: 'ErrorInvalidRequest' };
-  return { fault: 'ErrorInternalServerError' };
+/** A SOAP Fault for what toWire decided; a busy answer says how long to back off (Retry-After, else the default). */
+function sendFault(reply: FastifyReply, wire: WireError, defaultBackOffMs: number) {
+  if (wire.retryAfterSeconds !== undefined) reply.header('Retry-After', String(wire.retryAfterSeconds));
+  const backOff = wire.code === 'EWS_SERVER_BUSY' ? (wire.backOffMilliseconds ?? ((wire.retryAfterSeconds ?? 0) * 1000 || defaultBackOffMs)) : undefined;
+  return reply.code(wire.status).type('text/xml; charset=utf-8').send(soapFault(wire, 'exchange-online', backOff));
 }
 
 /** The schedule source with the time spent waiting on it added up, for the audit line. */
@@ -69,7 +58,7 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
   // Only XML reaches the handler: the inherited JSON/form parsers would answer other bodies outside SOAP.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('*', (_req, _payload, done) => done(new EwsEdgeError(415, 'not_xml')));
+  app.addContentTypeParser('*', (_req, _payload, done) => done(new EdgeError('EDGE_NOT_XML')));
   const authenticate = ewsAuthenticator({ tokens: opts.tokens, basic: opts.basic, clients: opts.clients, basicFailures: opts.limits.basicFailures });
   const backOffMs = opts.gate.settings.backOffMs;
   // The audit line: request.log's requestId binding written as a flat field of its own (same JSON line).
@@ -82,16 +71,16 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
    */
   const admit = async (request: FastifyRequest, reply: FastifyReply) => {
     const byAddress = await opts.limits.ewsPerAddress(request, request.clientAddress || request.ip);
-    if (byAddress.limited) throw new EwsEdgeError(429, 'rate_limited', byAddress.retryAfterSeconds);
+    if (byAddress.limited) throw rateLimited(byAddress.retryAfterSeconds);
     const refused = await authenticate(request, reply);
     if (refused) return refused;
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined) {
       const value = String(encoding).trim().toLowerCase();
-      if (value !== 'identity' && value !== '') throw new EwsEdgeError(415, 'compressed');
+      if (value !== 'identity' && value !== '') throw new EdgeError('EDGE_COMPRESSED');
     }
     const byClient = await opts.limits.ewsPerClient(request, request.ewsCaller?.clientId ?? '');
-    if (byClient.limited) throw new EwsEdgeError(429, 'rate_limited', byClient.retryAfterSeconds);
+    if (byClient.limited) throw rateLimited(byClient.retryAfterSeconds);
     return undefined;
   };
 
@@ -101,33 +90,32 @@ export async function ewsRoute(app: FastifyInstance, opts: EwsRouteOptions): Pro
     app.route({
       method: ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH'],
       url,
-      handler: async (_request, reply: FastifyReply) =>
-        reply.code(EDGE_ERRORS.methodNotAllowed.status).header('Allow', 'POST').type('text/plain; charset=utf-8').send(EDGE_ERRORS.methodNotAllowed.message),
+      handler: async (_request, reply: FastifyReply) => {
+        const wire = toWire(new EdgeError('EDGE_METHOD_NOT_ALLOWED'), 'edge');
+        return reply.code(wire.status).header('Allow', 'POST').type('text/plain; charset=utf-8').send(wire.message);
+      },
     });
     app.route({
       method: 'POST',
       url,
       onRequest: admit,
-      errorHandler: (err: Error & { statusCode?: number; code?: string; retryAfterSeconds?: number }, request, reply) => {
+      errorHandler: (err: Error & { code?: string }, request, reply) => {
         // Once authenticated, every answer is a SOAP envelope: Google reports anything else as "EWS response error".
-        const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-        if (status >= 500) request.log.error({ err }, 'EWS request failed');
-        else request.log.info({ event: 'ews.rejected', status, reason: err.code, address: request.clientAddress }, 'EWS request rejected');
-        const { fault, message } = faultFor(status, err.code);
-        if (err.retryAfterSeconds !== undefined) reply.header('Retry-After', String(err.retryAfterSeconds));
-        const backOff = fault === 'ErrorServerBusy' ? (err.retryAfterSeconds ?? 0) * 1000 || backOffMs : undefined;
-        return reply.code(status).type('text/xml; charset=utf-8').send(soapFault(fault, message, 'exchange-online', backOff));
+        const wire = toWire(err, 'ews');
+        if (wire.status >= 500) request.log.error({ err }, 'EWS request failed');
+        else request.log.info({ event: 'ews.rejected', status: wire.status, reason: err.code, address: request.clientAddress }, 'EWS request rejected');
+        return sendFault(reply, wire, backOffMs);
       },
       handler: async (request, reply) => {
         const took = stopwatch();
         const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (!XML_TYPES.includes(type)) {
-          return reply.code(415).type('text/xml; charset=utf-8').send(soapFault('ErrorInvalidRequest', EDGE_ERRORS.notXml.message));
+          return sendFault(reply, toWire(new EdgeError('EDGE_NOT_XML'), 'ews'), backOffMs);
         }
         const caller = request.ewsCaller!;
         if (!opts.gate.tryEnter()) {
           request.log.warn({ event: 'ews.shed', clientId: caller.clientId, active: opts.gate.active }, 'EWS request shed: too many lookups in progress');
-          return reply.code(500).type('text/xml; charset=utf-8').send(soapFault('ErrorServerBusy', undefined, 'exchange-online', backOffMs));
+          return sendFault(reply, toWire(new EwsFault('ErrorServerBusy', undefined, backOffMs), 'ews'), backOffMs);
         }
         try {
           const timed = timedSource(opts.deps.source);

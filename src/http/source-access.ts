@@ -2,7 +2,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AccessSettings } from '../config/edge-schema.js';
-import { EDGE_ERRORS } from '../errors.js';
+import { EdgeError, toWire } from '../errors/index.js';
 import { HEALTH_PATH, READY_PATH } from './observability-routes.js';
 
 /** `::ffff:1.2.3.4` is an IPv4 peer on a dual-stack socket: check it as IPv4, like every other IPv4 client. */
@@ -104,7 +104,7 @@ export function registerSourceAccess(app: FastifyInstance, access: SourceAccess)
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     request.clientAddress = access.clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for']);
     if (access.allows(request.clientAddress) || OPEN_PATHS.has(request.url.split('?')[0]!)) return done();
-    const refusal = EDGE_ERRORS.sourceNotAllowed;
+    const refusal = toWire(new EdgeError('EDGE_SOURCE_NOT_ALLOWED'), 'edge');
     request.log.warn({ event: 'access.refused', address: request.clientAddress, peer: request.socket.remoteAddress }, 'source address not allowed');
     reply.code(refusal.status).header('Connection', 'close').type('text/plain; charset=utf-8').send(refusal.message);
   });

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../auth/access-tokens.js';
 import { authenticateClient, extractClientCredentials, type GoogleClient } from '../auth/client-credentials.js';
-import { EDGE_ERRORS, OAuthError } from '../errors.js';
+import { ERRORS, OAuthError, RelayError, toWire, type WireError } from '../errors/index.js';
 import type { RateLimits } from './edge-limits.js';
 
 export interface TokenRouteOptions {
@@ -12,21 +12,23 @@ export interface TokenRouteOptions {
   limits?: RateLimits;
 }
 
-function sendOAuthError(reply: FastifyReply, err: OAuthError) {
+/** RFC 6749 5.2 error JSON for what toWire decided; an internal error says only `server_error`. */
+function sendOAuthError(reply: FastifyReply, wire: WireError) {
   // RFC 6749 5.2 requires the challenge when Basic was tried; RFC 9110 requires one on every 401, so it is always sent.
-  if (err.status === 401) reply.header('WWW-Authenticate', 'Basic realm="calendar-relay", charset="UTF-8"');
+  if (wire.status === 401) reply.header('WWW-Authenticate', 'Basic realm="calendar-relay", charset="UTF-8"');
+  if (!wire.entry.exposesDetail) return reply.code(wire.status).header('Cache-Control', 'no-store').send({ error: wire.wire });
   return reply
-    .code(err.status)
+    .code(wire.status)
     .header('Cache-Control', 'no-store')
     .header('Pragma', 'no-cache')
-    .send({ error: err.code, error_description: err.description });
+    .send({ error: wire.wire, error_description: wire.message });
 }
 
 async function limited(reply: FastifyReply, check: Promise<{ limited: boolean; retryAfterSeconds?: number }>): Promise<void> {
   const verdict = await check;
   if (!verdict.limited) return;
   reply.header('Retry-After', String(verdict.retryAfterSeconds ?? 1));
-  throw new OAuthError('temporarily_unavailable', EDGE_ERRORS.rateLimited.message);
+  throw new OAuthError('temporarily_unavailable');
 }
 
 export async function tokenRoute(app: FastifyInstance, opts: TokenRouteOptions): Promise<void> {
@@ -36,23 +38,18 @@ export async function tokenRoute(app: FastifyInstance, opts: TokenRouteOptions):
     onRequest: async (request: FastifyRequest, reply) => {
       if (opts.limits) await limited(reply, opts.limits.tokenPerAddress(request, request.clientAddress || request.ip));
       const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-      if (encoding !== 'identity' && encoding !== '') throw new OAuthError('invalid_request', EDGE_ERRORS.compressed.message);
+      if (encoding !== 'identity' && encoding !== '') throw new OAuthError('invalid_request', ERRORS.EDGE_COMPRESSED.message);
     },
     // Body parser failures (size, media type, syntax) are token request errors too, in RFC 6749's JSON shape.
-    errorHandler: (err: Error & { statusCode?: number }, request, reply) => {
-      if (err instanceof OAuthError) return sendOAuthError(reply, err);
-      const status = err.statusCode ?? 500;
-      if (status >= 500) {
-        request.log.error({ err }, 'token request failed');
-        return reply.code(500).header('Cache-Control', 'no-store').send({ error: 'server_error' });
-      }
-      const description = status === 413 ? EDGE_ERRORS.tooLarge.message : 'The token request must be application/x-www-form-urlencoded.';
-      return sendOAuthError(reply, new OAuthError('invalid_request', description));
+    errorHandler: (err: Error, request, reply) => {
+      const wire = toWire(err, 'oauth');
+      if (wire.status >= 500) request.log.error({ err }, 'token request failed');
+      return sendOAuthError(reply, wire);
     },
     handler: async (request, reply) => {
       const type = String(request.headers['content-type'] ?? '');
       if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        throw new OAuthError('invalid_request', 'The token request must be application/x-www-form-urlencoded.');
+        throw new RelayError('OAUTH_NOT_FORM');
       }
       const form = (request.body ?? {}) as Record<string, unknown>;
       for (const [k, v] of Object.entries(form)) {
