@@ -1,5 +1,6 @@
 // Maps Graph's customTimeZone (workingHours.timeZone of a mailbox with a custom zone) to SerializableTimeZone.
 import type { GraphCustomTimeZone, GraphTimeZoneOffset, GraphWorkingHours } from '../../graph/types.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { formatTimeOfDay, parseTimeOfDay } from './calendar-math.js';
 import { isKnownIanaZone } from './iana-rules.js';
 import { NO_TRANSITION, serializableFromIana, serializableFromWindowsId } from './serializable-from-iana.js';
@@ -68,12 +69,16 @@ export function serializableForGraphZone(zone: GraphWorkingHours['timeZone'], ye
   if (name === '') return undefined;
   // Every mailbox of every lookup names its zone; deriving the rules scans a year of ICU offsets, so remember them.
   const key = `${name}\u0000${year}`;
-  if (namedZones.has(key)) return namedZones.get(key);
+  const known = namedZones.get(key);
+  if (known !== undefined) return known === UNKNOWN ? undefined : known;
   const fromWindows = serializableFromWindowsId(name, year);
   const found = fromWindows ?? (isKnownIanaZone(name) ? serializableFromIana(name, year) : undefined);
-  if (namedZones.size >= 2048) namedZones.clear();
-  namedZones.set(key, found && Object.freeze(found));
+  namedZones.set(key, found ? Object.freeze(found) : UNKNOWN);
   return found;
 }
 
-const namedZones = new Map<string, SerializableTimeZone | undefined>();
+/** Named zones by name and year (Graph's text: bounded, least recently used goes). */
+export const NAMED_ZONES_KEPT = 2048;
+/** A name remembered as neither a Windows id nor an IANA zone. */
+const UNKNOWN = 'unknown';
+const namedZones = new BoundedMap<string, SerializableTimeZone | typeof UNKNOWN>(NAMED_ZONES_KEPT);
