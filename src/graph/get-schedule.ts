@@ -11,6 +11,7 @@ import { MailboxLimiter, SlotAbortedError } from './mailbox-limiter.js';
 import { MAX_CONCURRENT_CALLS, chunk, mapLimit, mergePieces, splitWindow, uniqueMailboxes, type Piece } from './plan.js';
 import { decideRetry, parseRetryAfter, retryPolicyFrom, type AttemptFailure } from './retry.js';
 import { buildScheduleRequest, parseGraphError, parseScheduleResponse } from './schedule-wire.js';
+import { ScheduleScanner } from './schedule-scan.js';
 import type { GraphObserver } from './observer.js';
 import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
 import { ScheduleItems } from './schedule-items.js';
@@ -76,6 +77,8 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   const tenants = new Map(options.tenants.map((t) => [t.id, t]));
   const scale: GraphScale = { ...DEFAULT_SCALE, ...options.scale };
   const limiter = new MailboxLimiter(scale.maxConcurrentPerMailbox);
+  // Reads every answer of this source (its columns and shared working hours serve them all, one at a time).
+  const scanner = new ScheduleScanner();
   const breakers = new Map(
     options.tenants.map((t) => {
       const log = logger.child({ tenant: t.id });
@@ -171,7 +174,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
         callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt: attempts, status: res.status, graphRequestId, mailboxes: schedules.length, ms: Math.round(took()) }, 'getSchedule answered');
         if (res.status === 200) {
           try {
-            return { kind: 'ok', results: parseScheduleResponse(res.bytes) };
+            return { kind: 'ok', results: parseScheduleResponse(res.bytes, scanner) };
           } catch (err) {
             log().warn({ attempt: attempts, problem: (err as Error).message }, 'unusable getSchedule response');
             return { ...failed('ErrorFreeBusyGenerationFailed', 'Graph returned an unusable answer'), verdict: 'answered' };

@@ -1,6 +1,6 @@
 // getSchedule on the wire: building the request body and checking the response, as pure functions.
 import { z } from 'zod';
-import { scanScheduleResponse } from './schedule-scan.js';
+import { ScheduleScanner } from './schedule-scan.js';
 import { ScheduleItemsBuilder } from './schedule-items.js';
 import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours, type MailboxSchedule } from './types.js';
 
@@ -206,12 +206,13 @@ function toSchedule(info: z.infer<typeof scheduleInformationSchema>, index: numb
  * Results keyed by lower-cased scheduleId. Throws ScheduleResponseError for a body that is not the documented
  * shape; its message names the problem, never the body (which holds subjects).
  *
- * The body's bytes are read by scanScheduleResponse; only what it does not expect goes through JSON.parse and
- * the checks below.
+ * The body's bytes are read by `scanner`; only what it does not expect goes through JSON.parse and the checks
+ * below. A caller reading many answers passes the one scanner it owns (the Graph source does): its columns and
+ * shared working hours then serve every answer. Without one, this answer gets a scanner of its own.
  */
-export function parseScheduleResponse(body: Buffer | string): Map<string, MailboxSchedule> {
+export function parseScheduleResponse(body: Buffer | string, scanner: ScheduleScanner = new ScheduleScanner()): Map<string, MailboxSchedule> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return scanScheduleResponse(bytes) ?? parseScheduleJson(typeof body === 'string' ? body : bytes.toString('utf8'));
+  return scanner.scan(bytes) ?? parseScheduleJson(typeof body === 'string' ? body : bytes.toString('utf8'));
 }
 
 /** The reference reading of a getSchedule answer: JSON.parse, then the checks. Exported for the scanner's tests. */
