@@ -69,6 +69,15 @@ describe('source allow-list', () => {
     expect(ask()).toEqual(expected);
   });
 
+  it('keeps its own memory: two instances with the same lists share no verdicts', () => {
+    type Memo = (address: string) => boolean;
+    const a = new SourceAccess(EDGE_DEFAULTS.access, true);
+    const b = new SourceAccess(EDGE_DEFAULTS.access, true);
+    expect((a as unknown as { loopback: Memo }).loopback).not.toBe((b as unknown as { loopback: Memo }).loopback);
+    expect(a.allows('127.0.0.1')).toBe(true);
+    expect(b.allows('127.0.0.1')).toBe(true);
+  });
+
   it('normalises IPv4-mapped IPv6 addresses', () => {
     expect(normalizeAddress('::FFFF:74.125.88.1')).toBe('74.125.88.1');
     expect(normalizeAddress('2001:db8::1')).toBe('2001:db8::1');

@@ -2,7 +2,7 @@
 import * as crypto from 'node:crypto';
 import { SignJWT, decodeProtectedHeader } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
-import { AccessTokens } from './access-tokens.js';
+import { AccessTokens, VERIFIED_KEPT } from './access-tokens.js';
 import { authenticateClient } from './client-credentials.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
@@ -51,6 +51,21 @@ describe('AccessTokens', () => {
       .setIssuer('https://relay.example').setAudience('someone-else').setSubject('client-a').setIssuedAt(now() / 1000).setExpirationTime(now() / 1000 + 60).setJti('j')
       .sign(key);
     expect(await tokens(NEW, [OLD]).verify(wrongAudience)).toEqual({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('AccessTokens memory of verified tokens', () => {
+  it('is bounded, and keeps a token in use while others come and go (the least recently used goes, alone)', async () => {
+    const t = tokens(NEW);
+    const verified = (t as unknown as { verified: { has(token: string): boolean; size: number } }).verified;
+    const inUse = (await t.issue('client-a')).accessToken;
+    expect((await t.verify(inUse)).ok).toBe(true);
+    for (let i = 0; i < VERIFIED_KEPT + 5; i++) {
+      expect((await t.verify((await t.issue(`client-${i}`)).accessToken)).ok).toBe(true);
+      expect(verified.has(inUse)).toBe(true);
+      if (i % 100 === 0) await t.verify(inUse);
+    }
+    expect(verified.size).toBe(VERIFIED_KEPT);
   });
 });
 

@@ -1,6 +1,7 @@
 // Access tokens for Google: RFC 9068 JWTs signed with a configured key, verifiable by every replica.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { BoundedMap } from '../bounded-map.js';
 
 export interface TokenIssuerOptions {
   /** Shared HMAC key material; when absent a random per-process key is used (single replica only). */
@@ -31,6 +32,9 @@ const deriveKey = (secret: string) => createHash('sha256').update(`calendar-rela
 /** A key id that names a key without revealing it: every replica with the same key computes the same kid. */
 const keyId = (key: Uint8Array) => createHash('sha256').update('calendar-relay kid\u0000').update(key).digest('base64url').slice(0, 16);
 
+/** Verified tokens remembered (each Google client holds one at a time). */
+export const VERIFIED_KEPT = 1024;
+
 export class AccessTokens {
   private readonly key: Uint8Array;
   private readonly kid: string;
@@ -38,9 +42,9 @@ export class AccessTokens {
   readonly ephemeral: boolean;
   /**
    * Tokens already verified, with their expiry: Google reuses one token for up to an hour, and an HMAC check
-   * through WebCrypto costs more than the rest of a cached lookup. Bounded; emptied when full.
+   * through WebCrypto costs more than the rest of a cached lookup. Bounded: when full, the least recently used goes.
    */
-  private readonly verified = new Map<string, { clientId: string; expiresAt: number }>();
+  private readonly verified = new BoundedMap<string, { clientId: string; expiresAt: number }>(VERIFIED_KEPT);
 
   constructor(private readonly options: TokenIssuerOptions) {
     this.ephemeral = !options.signingKey;
@@ -87,7 +91,6 @@ export class AccessTokens {
       });
       const clientId = payload['client_id'];
       if (typeof clientId !== 'string' || clientId !== payload.sub) return { ok: false, reason: 'invalid' };
-      if (this.verified.size >= 1024) this.verified.clear();
       this.verified.set(token, { clientId, expiresAt: (payload.exp ?? 0) * 1000 });
       return { ok: true, token: { clientId } };
     } catch (err) {

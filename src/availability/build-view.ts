@@ -1,6 +1,7 @@
 // Maps one mailbox's Graph schedule onto the EWS FreeBusyView the client asked for (pure data, no XML).
 import type { ScheduleItems } from './schedule-source.js';
 import type { FreeBusyStatus, WorkingHours } from './schedule-source.js';
+import { madeFrom } from './shared-working-hours.js';
 import { mergedFreeBusy } from './merged-free-busy.js';
 import { serializableForGraphZone } from './time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from './time-zone/types.js';
@@ -108,16 +109,23 @@ function minutesOf(time: string): number | undefined {
   return v <= 1440 ? v : undefined;
 }
 
-/** Views already made for frozen working hours (the ones Graph's answers share, see schedule-scan.ts), by year. */
-const viewsOf = new WeakMap<WorkingHours, Map<number, FreeBusyViewModel['workingHours']>>();
+type WorkingHoursView = NonNullable<FreeBusyViewModel['workingHours']>;
 
-/** Graph working hours as EWS WorkingHours; undefined when Graph's data cannot be expressed faithfully. */
+/**
+ * Graph working hours as EWS WorkingHours; undefined when Graph's data cannot be expressed faithfully. Hours a
+ * scanner shares between answers (shared-working-hours.ts) carry a memo of their views by year, frozen: it
+ * belongs to that value, so it lives as long as the value does and is never shared between scanners.
+ */
 export function workingHoursView(wh: WorkingHours, year: number): FreeBusyViewModel['workingHours'] {
-  if (!Object.isFrozen(wh)) return makeWorkingHoursView(wh, year);
-  let byYear = viewsOf.get(wh);
-  if (!byYear) viewsOf.set(wh, (byYear = new Map()));
-  if (!byYear.has(year)) byYear.set(year, Object.freeze(makeWorkingHoursView(wh, year)));
-  return byYear.get(year);
+  const views = madeFrom<WorkingHoursView | false>(wh);
+  if (!views) return makeWorkingHoursView(wh, year);
+  let view = views.get(year);
+  if (view === undefined) {
+    const made = makeWorkingHoursView(wh, year);
+    view = made ? Object.freeze(made) : false;
+    views.set(year, view);
+  }
+  return view || undefined;
 }
 
 function makeWorkingHoursView(wh: WorkingHours, year: number): FreeBusyViewModel['workingHours'] {

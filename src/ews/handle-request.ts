@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import { EwsFault, RelayError, toWire } from '../errors/index.js';
 import { ENVELOPE_CLOSE, envelopeOpen, soapEnvelope, soapFault } from './envelope.js';
 import { parseAvailabilityRequest } from './parse-availability-request.js';
-import { getServerTimeZonesBodyXml } from './server-time-zones.js';
+import type { ServerTimeZones } from './server-time-zones.js';
 import { clientKnowsExchange2013, parseSoapRequest, responseSchemaFor, type SoapRequest } from './soap-request.js';
 import { responseCodeOf, writeAvailabilityResponse } from './write-availability-response.js';
 import { NS, utf8, writeAnswer, type ScratchBuffer } from './xml-writer.js';
@@ -30,6 +30,8 @@ export interface EwsDeps extends LookupDeps {
   limits: XmlLimits;
   /** Where answers are written first; one per app, lent to one answer at a time. */
   scratch: ScratchBuffer;
+  /** GetServerTimeZones answers and the definitions they reuse; one per app. */
+  timeZones: ServerTimeZones;
   domains: ReadonlyMap<string, DomainPolicy>;
 }
 
@@ -95,7 +97,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         .filter((c) => c.ns === NS.messages && c.local === 'Ids')
         .flatMap((c) => c.children.filter((i) => i.ns === NS.types && i.local === 'Id').map((i) => i.text.trim()));
       const full = (op.attrs['ReturnFullTimeZoneData'] ?? 'true').trim();
-      return { status: 200, body: [utf8(soapEnvelope(getServerTimeZonesBodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0', { currentYear: new Date(deps.now()).getUTCFullYear() }), schema))], audit };
+      return { status: 200, body: [utf8(soapEnvelope(deps.timeZones.bodyXml(ids.length ? ids : undefined, full !== 'false' && full !== '0', { currentYear: new Date(deps.now()).getUTCFullYear() }), schema))], audit };
     }
     throw new EwsFault('ErrorInvalidRequest', `The operation ${op.local.slice(0, 60)} is not supported by this relay.`);
   } catch (err) {

@@ -4,7 +4,7 @@ import { expectXsdValid } from '../../test/support/xsd.js';
 import { rulesFromIana } from '../availability/time-zone/iana-rules.js';
 import { rulesFromSerializable } from '../availability/time-zone/serializable-rules.js';
 import { windowsToIana, WINDOWS_ZONE_IDS } from '../availability/time-zone/windows-zones.js';
-import { getServerTimeZonesBodyXml, serverTimeZoneDefinitions, serverTimeZoneYears, unknownTimeZoneIds } from './server-time-zones.js';
+import { ServerTimeZones, serverTimeZoneYears, unknownTimeZoneIds } from './server-time-zones.js';
 
 const envelope = (body: string) =>
   '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">' +
@@ -13,29 +13,30 @@ const envelope = (body: string) =>
 
 const HANDFUL = ['Pacific Standard Time', 'W. Europe Standard Time', 'AUS Eastern Standard Time', 'India Standard Time', 'UTC'];
 const OPTIONS = { currentYear: 2026 };
+const zones = new ServerTimeZones();
 
 describe('GetServerTimeZones response', () => {
   it('is schema-valid for a handful of zones, for all zones, without full data, and for unknown ids', async () => {
-    const all = getServerTimeZonesBodyXml(undefined, true, OPTIONS);
+    const all = zones.bodyXml(undefined, true, OPTIONS);
     expect(all.match(/<t:TimeZoneDefinition /g)).toHaveLength(WINDOWS_ZONE_IDS.length);
     const docs = [
-      getServerTimeZonesBodyXml(HANDFUL, true, OPTIONS),
+      zones.bodyXml(HANDFUL, true, OPTIONS),
       all,
-      getServerTimeZonesBodyXml(HANDFUL, false, OPTIONS),
-      getServerTimeZonesBodyXml(['Pacific Standard Time', 'Nowhere Time'], true, OPTIONS),
-      getServerTimeZonesBodyXml(['W. Europe Standard Time'], true, { currentYear: 2026, yearsBefore: 30, yearsAfter: 11 }),
+      zones.bodyXml(HANDFUL, false, OPTIONS),
+      zones.bodyXml(['Pacific Standard Time', 'Nowhere Time'], true, OPTIONS),
+      zones.bodyXml(['W. Europe Standard Time'], true, { currentYear: 2026, yearsBefore: 30, yearsAfter: 11 }),
     ].map(envelope);
     await expectXsdValid(docs, 'exchange-online');
     await expectXsdValid(docs, 'exchange2010-sp2');
   });
   it('answers in request order, case-insensitively, without duplicates', () => {
-    const xml = getServerTimeZonesBodyXml(['utc', 'Pacific Standard Time', 'UTC'], false, OPTIONS);
+    const xml = zones.bodyXml(['utc', 'Pacific Standard Time', 'UTC'], false, OPTIONS);
     expect(xml).toContain('<m:GetServerTimeZonesResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>');
     expect([...xml.matchAll(/Id="([^"]+)"/g)].map((m) => m[1])).toEqual(['UTC', 'Pacific Standard Time']);
   });
   it('reports unknown ids as an ErrorTimeZone response message', () => {
     expect(unknownTimeZoneIds(['Pacific Standard Time', 'Nowhere Time', 'utc'])).toEqual(['Nowhere Time']);
-    const xml = getServerTimeZonesBodyXml(['Pacific Standard Time', 'Nowhere Time'], true, OPTIONS);
+    const xml = zones.bodyXml(['Pacific Standard Time', 'Nowhere Time'], true, OPTIONS);
     expect(xml).toContain('ResponseClass="Error"><m:MessageText>Unknown time zone id: &apos;Nowhere Time&apos;.</m:MessageText><m:ResponseCode>ErrorTimeZone</m:ResponseCode>');
     expect(xml).toContain('<m:TimeZoneDefinitions/>');
   });
@@ -46,14 +47,14 @@ describe('GetServerTimeZones data', () => {
     expect(serverTimeZoneYears(OPTIONS)).toEqual({ fromYear: 2021, toYear: 2031 });
   });
   it('gives Pacific two groups over 2000..2030, switching to the 2007 US rules', () => {
-    const [pacific] = serverTimeZoneDefinitions(['Pacific Standard Time'], { fromYear: 2000, toYear: 2030 });
+    const [pacific] = zones.definitions(['Pacific Standard Time'], { fromYear: 2000, toYear: 2030 });
     expect(pacific!.groups.map((g) => [g.id, g.fromYear, g.toYear])).toEqual([['0', 2000, 2006], ['1', 2007, 2030]]);
     expect(pacific!.transitions).toEqual([{ group: '0' }, { group: '1', startsAt: '2007-01-01T00:00:00' }]);
     expect(pacific!.groups[0]!.transitions[0]).toEqual({ kind: 'RecurringDayTransition', to: 'Dlt/2000', timeOffsetMs: 7_200_000, month: 4, dayOfWeek: 'Sunday', occurrence: 1 });
   });
   it('switches groups at the change when a zone changed its rules mid-year', () => {
     // Chihuahua (CLDR's zone for "Mountain Standard Time (Mexico)") went to UTC-6 for good on 2022-04-03.
-    const [mexico] = serverTimeZoneDefinitions(['Mountain Standard Time (Mexico)'], { fromYear: 2021, toYear: 2031 });
+    const [mexico] = zones.definitions(['Mountain Standard Time (Mexico)'], { fromYear: 2021, toYear: 2031 });
     expect(mexico!.transitions).toEqual([
       { group: '0' },
       { group: '1', startsAt: '2022-01-01T00:00:00' },
@@ -67,7 +68,7 @@ describe('GetServerTimeZones data', () => {
     ]);
   });
   it('pads group ids so that string order is time order (exchangelib sorts them as strings)', () => {
-    const [egypt] = serverTimeZoneDefinitions(['Egypt Standard Time'], { fromYear: 2005, toYear: 2030 });
+    const [egypt] = zones.definitions(['Egypt Standard Time'], { fromYear: 2005, toYear: 2030 });
     const ids = egypt!.groups.map((g) => g.id);
     expect(ids.length).toBeGreaterThan(10);
     expect([...ids].sort()).toEqual(ids);
@@ -75,7 +76,7 @@ describe('GetServerTimeZones data', () => {
   });
   it('has, for every zone, groups that reproduce the IANA offsets wherever they are in force', () => {
     const range = { fromYear: 2021, toYear: 2031 };
-    for (const def of serverTimeZoneDefinitions(undefined, range)) {
+    for (const def of zones.definitions(undefined, range)) {
       const iana = rulesFromIana(windowsToIana(def.id)!);
       expect(new Set(def.periods.map((p) => p.id)).size).toBe(def.periods.length);
       // Read the definition as a client does: the last group switch at or before the local time wins.
@@ -91,4 +92,33 @@ describe('GetServerTimeZones data', () => {
       }
     }
   });
+});
+
+describe('ServerTimeZones memos', () => {
+  it('belong to their instance: a second one shares nothing and answers byte for byte the same', () => {
+    const a = new ServerTimeZones();
+    const b = new ServerTimeZones();
+    const xml = a.bodyXml(HANDFUL, true, OPTIONS);
+    expect(a.kept).toEqual({ definitions: HANDFUL.length, xml: HANDFUL.length });
+    expect(b.kept).toEqual({ definitions: 0, xml: 0 });
+    expect(b.bodyXml(HANDFUL, true, OPTIONS)).toBe(xml);
+    const range = serverTimeZoneYears(OPTIONS);
+    expect(a.definitions(['UTC'], range)[0]).toBe(a.definitions(['UTC'], range)[0]);
+    expect(a.definitions(['UTC'], range)[0]).not.toBe(b.definitions(['UTC'], range)[0]);
+  });
+
+  it('hold every zone of two year ranges, and past that forget the least recently used entries one at a time', () => {
+    const z = new ServerTimeZones();
+    const n = WINDOWS_ZONE_IDS.length;
+    z.bodyXml(undefined, true, { currentYear: 2026 });
+    z.bodyXml(undefined, true, { currentYear: 2027 });
+    expect(z.kept).toEqual({ definitions: 2 * n, xml: 2 * n });
+    // A third range: as many of the oldest definitions go as new ones come; the rest stay.
+    const range2027 = serverTimeZoneYears({ currentYear: 2027 });
+    const kept2027 = z.definitions(HANDFUL, range2027);
+    z.bodyXml(['Pacific Standard Time', 'Tokyo Standard Time'], false, { currentYear: 2030 });
+    expect(z.kept).toEqual({ definitions: 2 * n, xml: 2 * n + 2 });
+    const again = z.definitions(HANDFUL, range2027);
+    again.forEach((d, i) => expect(d).toBe(kept2027[i]));
+  }, 60_000);
 });

@@ -18,7 +18,11 @@ function timeChangeXml(name: string, change: TimeChange): string {
   return element(name, children);
 }
 
-/** XML already written for frozen zones (the memoised ones every mailbox's working hours share). */
+/**
+ * XML already written for frozen zones (the memoised ones every mailbox's working hours share). Kept at module
+ * level: weak keys, so an entry lives exactly as long as its zone (held by its own owner's bounded memo), and the
+ * XML is a function of the frozen zone alone, so sharing it between apps changes no answer.
+ */
 const written = new WeakMap<SerializableTimeZone, string>();
 
 /** A SerializableTimeZone as `<t:TimeZone>` (or another element name of that type), schema order, `t:` prefix. */

@@ -37,7 +37,9 @@ class TreeBuilder {
 
 /**
  * The tree being built. saxes calls some handlers without `this` (text, close tag, error), so they find the tree
- * here; parsing is synchronous and never re-entered, so one slot is enough.
+ * here. Kept as a slot rather than per instance: its lifetime is one parseXml call (set on entry, put back in
+ * `finally`, so it is empty between calls and never holds a finished or abandoned tree); handlers bound per
+ * parser would be properties added to the saxes instance, the slow dictionary mode described below.
  */
 let building: TreeBuilder | undefined;
 
@@ -104,6 +106,8 @@ Object.assign(TreeParser.prototype as unknown as Record<string, unknown>, {
 /** Parses a whole document; throws XmlRejected for malformed XML, DTDs or limits exceeded. */
 export function parseXml(source: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
   const tree = new TreeBuilder(limits);
+  // Put back as found: a parse within a parse (none today) would leave the outer one its tree.
+  const outer = building;
   building = tree;
   try {
     new TreeParser().write(source).close();
@@ -111,7 +115,7 @@ export function parseXml(source: string, limits: XmlLimits = DEFAULT_XML_LIMITS)
     if (err instanceof XmlRejected) throw err;
     throw new XmlRejected(tree.failure ?? (err instanceof Error ? err.message : 'malformed XML'));
   } finally {
-    building = undefined;
+    building = outer;
   }
   if (!tree.root) throw new XmlRejected('no root element');
   return tree.root;

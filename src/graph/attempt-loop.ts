@@ -21,6 +21,7 @@ import type { CallSlots } from './call-slots.js';
 import type { GraphObserver } from './observer.js';
 import type { Piece } from './plan.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry.js';
+import type { ScheduleScanner } from './schedule-scan.js';
 import { buildScheduleRequest } from './schedule-wire.js';
 
 export interface AttemptLoopDeps {
@@ -35,6 +36,8 @@ export interface AttemptLoopDeps {
   now: Clock;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   random: () => number;
+  /** Reads getSchedule answers (owns the reusable columns and the shared working hours). */
+  scanner: ScheduleScanner;
 }
 
 /** What one call asks Graph: the URL mailbox, the schedules, the window piece. */
@@ -79,7 +82,7 @@ export function createAttemptLoop(deps: AttemptLoopDeps): GraphCall {
         observer.graphCall?.({ tenant: tenant.id, result: { status: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now()) }, ms: took() });
         // Graph's request-id beside ours (the child logger's requestId): what Microsoft support asks for.
         callLog.info({ requestId: query.requestId, tenant: tenant.id, event: 'graph.call', attempt, status: res.status, graphRequestId, mailboxes: schedules.length, ms: Math.round(took()) }, 'getSchedule answered');
-        meaning = classifyResponse(res, now());
+        meaning = classifyResponse(res, now(), deps.scanner);
         if (meaning.next === 'done' && meaning.problem !== undefined) log().warn({ attempt, problem: meaning.problem }, 'unusable getSchedule response');
         if (meaning.next === 'retry') log().warn({ attempt, status: res.status, graphCode: meaning.graphCode, graphRequestId }, 'getSchedule call failed');
       } catch (err) {

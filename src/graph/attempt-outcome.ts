@@ -7,6 +7,7 @@ import type { HttpFailureKind, HttpResponse } from './http.js';
 import type { AttemptFailure, RetryDecision } from './retry.js';
 import { parseRetryAfter } from './retry.js';
 import { parseScheduleResponse } from './schedule-response.js';
+import type { ScheduleScanner } from './schedule-scan.js';
 import { parseGraphError } from './schedule-wire.js';
 
 /**
@@ -59,11 +60,11 @@ export function stoppedBeforeAttempt(attempts: number): CallResult {
   return failed('timeout', DETAIL.timedOut, attempts > 1 ? 'failed' : 'none');
 }
 
-/** An HTTP answer to one attempt. */
-export function classifyResponse(res: Pick<HttpResponse, 'status' | 'bytes' | 'body' | 'headers'>, now: number): AttemptMeaning {
+/** An HTTP answer to one attempt; a 200's body is read with `scanner` (the reader's reusable columns). */
+export function classifyResponse(res: Pick<HttpResponse, 'status' | 'bytes' | 'body' | 'headers'>, now: number, scanner?: ScheduleScanner): AttemptMeaning {
   if (res.status === 200) {
     try {
-      return { next: 'done', result: { kind: 'ok', results: parseScheduleResponse(res.bytes) } };
+      return { next: 'done', result: { kind: 'ok', results: parseScheduleResponse(res.bytes, scanner) } };
     } catch (err) {
       return { next: 'done', result: failed('upstream', DETAIL.unusable, 'answered'), problem: (err as Error).message };
     }

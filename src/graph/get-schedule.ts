@@ -18,6 +18,7 @@ import { createGraphHttp, type GraphHttp } from './http.js';
 import type { GraphObserver } from './observer.js';
 import { MAX_CONCURRENT_CALLS, chunk, mapLimit, splitWindow, uniqueMailboxes } from './plan.js';
 import { retryPolicyFrom } from './retry.js';
+import { ScheduleScanner } from './schedule-scan.js';
 import { createMsalTokenProvider, type TokenProvider } from './token-provider.js';
 
 export interface GraphScheduleSourceOptions {
@@ -92,6 +93,8 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
     now,
     sleep: options.sleep ?? ((ms: number, signal?: AbortSignal) => timerDelay(ms, undefined, { signal })),
     random: options.random ?? Math.random,
+    // One per source: answers are read one at a time (the scan never awaits), so its columns serve them all.
+    scanner: new ScheduleScanner(),
   });
   const runChunk = createChunkRunner(call, slots);
 

@@ -2,7 +2,7 @@
 // scanner accepts, both must give the same results; on anything else it must step aside.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanScheduleResponse } from './schedule-scan.js';
+import { MAX_KEPT_ROOM, ScheduleScanner, WORKING_HOURS_KEPT } from './schedule-scan.js';
 import { parseScheduleResponse } from './schedule-response.js';
 import { parseScheduleJson } from './schedule-wire.js';
 import { ScheduleItems } from '../availability/schedule-source.js';
@@ -14,6 +14,9 @@ const reference = (text: string) => {
     return { ok: false as const, message: (err as Error).message };
   }
 };
+// One scanner for every answer below, as the Graph source has: its columns and working hours serve them all.
+const scanner = new ScheduleScanner();
+const scanScheduleResponse = (body: Buffer) => scanner.scan(body);
 const scan = (text: string) => scanScheduleResponse(Buffer.from(text, 'utf8'));
 
 /** The same object with its keys in an order drawn from `seed` (JSON.parse keeps the last of repeated keys). */
@@ -72,7 +75,7 @@ const answer = fc.record({ schedules: fc.array(schedule, { maxLength: 4 }), inde
   JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)', value: schedules }, null, indent),
 );
 
-describe('scanScheduleResponse', () => {
+describe('ScheduleScanner.scan', () => {
   it('reads generated getSchedule answers exactly as JSON.parse and the checks do', () => {
     fc.assert(
       fc.property(answer, (body) => {
@@ -156,5 +159,68 @@ describe('scanScheduleResponse', () => {
     expect(got).toStrictEqual(parseScheduleJson(body.toString('utf8')));
     const first = got?.get('a@x');
     expect(first?.ok && first.items.subject(0)).toBe('café "x" \\ \n ☕');
+  });
+});
+
+describe('ScheduleScanner ownership', () => {
+  const item = (i: number) => `{"status":"busy","subject":"s${i}","start":{"dateTime":"2026-12-01T09:00:00"},"end":{"dateTime":"2026-12-01T10:00:00"}}`;
+  const answerOf = (items: number, tail = '') => Buffer.from(`{"value":[{"scheduleId":"a@x","scheduleItems":[${Array.from({ length: items }, (_, i) => item(i)).join(',')}]}]}${tail}`);
+  const hours = (start: string) => `{"daysOfWeek":["monday"],"startTime":"${start}","endTime":"17:00:00","timeZone":{"name":"Pacific Standard Time"}}`;
+  const withHours = (start: string) => Buffer.from(`{"value":[{"scheduleId":"a@x","scheduleItems":[],"workingHours":${hours(start)}}]}`);
+  const hoursOf = (s: ScheduleScanner, start: string) => {
+    const r = s.scan(withHours(start))?.get('a@x');
+    return r?.ok ? r.workingHours : undefined;
+  };
+
+  it('lets a huge answer given up on at its very end go, instead of holding its columns until the next success', () => {
+    const s = new ScheduleScanner();
+    expect(s.scan(answerOf(3))?.get('a@x')).toMatchObject({ ok: true });
+    // 100,000 items read into the columns, then trailing garbage: given up on, after growing the room.
+    expect(s.scan(answerOf(100_000, ' x'))).toBeUndefined();
+    expect(s.keptRoom).toBeGreaterThan(0);
+    expect(s.keptRoom).toBeLessThanOrEqual(MAX_KEPT_ROOM);
+  });
+
+  it('gives its columns back when reading throws, and reads the next answer as if nothing happened', () => {
+    const s = new ScheduleScanner();
+    const good = answerOf(5);
+    // A body whose bytes cannot be read past the middle: the error is not a give-up, so it propagates.
+    const failing = new Proxy(answerOf(50), {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key) && Number(key) > 400) throw new Error('read failed');
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    expect(() => s.scan(failing)).toThrow('read failed');
+    expect(s.keptRoom).toBeGreaterThan(0);
+    const after = s.scan(good)?.get('a@x');
+    expect(after).toStrictEqual(parseScheduleJson(good.toString('utf8')).get('a@x'));
+    expect(after?.ok && after.items.length).toBe(5);
+  });
+
+  it('shares working hours within one scanner only: two scanners never hand out the same object', () => {
+    const a = new ScheduleScanner();
+    const b = new ScheduleScanner();
+    const fromA = hoursOf(a, '08:00:00');
+    expect(hoursOf(a, '08:00:00')).toBe(fromA);
+    const fromB = hoursOf(b, '08:00:00');
+    expect(fromB).toStrictEqual(fromA);
+    expect(fromB).not.toBe(fromA);
+    expect(b.workingHoursKept).toBe(1);
+  });
+
+  it('remembers at most WORKING_HOURS_KEPT working hours, forgetting the least recently used one at a time', () => {
+    const s = new ScheduleScanner();
+    const time = (i: number) => `${String(Math.floor(i / 60) % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 1440)).padStart(2, '0')}`;
+    const inUse = hoursOf(s, '23:59:59');
+    for (let i = 0; i < WORKING_HOURS_KEPT + 20; i++) {
+      hoursOf(s, time(i));
+      expect(hoursOf(s, '23:59:59')).toBe(inUse);
+    }
+    expect(s.workingHoursKept).toBe(WORKING_HOURS_KEPT);
+    // The oldest not used since went; one recently read is still shared.
+    const recent = hoursOf(s, time(WORKING_HOURS_KEPT + 19));
+    expect(hoursOf(s, time(WORKING_HOURS_KEPT + 19))).toBe(recent);
   });
 });

@@ -9,10 +9,10 @@
 // syntax error, nesting deeper than MAX_DEPTH) makes it give up, and the caller falls back to JSON.parse and the
 // full checks, which accept or reject the body and name the problem. So it can only ever be faster, not
 // different: schedule-scan.test.ts checks both paths against each other on generated answers.
-import { isWorkingHours } from '../availability/schedule-source.js';
+import { isWorkingHours, ScheduleItems, ScheduleItemsBuilder, type MailboxSchedule } from '../availability/schedule-source.js';
+import { shareWorkingHours } from '../availability/shared-working-hours.js';
+import { BoundedMap } from '../bounded-map.js';
 import { isUtcZone, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
-import { ScheduleItems, ScheduleItemsBuilder } from '../availability/schedule-source.js';
-import { type MailboxSchedule } from '../availability/schedule-source.js';
 import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './types.js';
 
 const QUOTE = 0x22;
@@ -29,12 +29,7 @@ const MAX_DEPTH = 32;
 
 const INITIAL_ROOM = 1024;
 /** Room kept after an answer: a larger one (a huge answer) is let go rather than held for good. */
-const MAX_KEPT_ROOM = 65_536;
-/**
- * The columns every answer is read into (the reader runs to completion without awaiting, so one serves all),
- * then copied out at the answer's size: the room to grow is made once, not per answer.
- */
-let COLUMNS = new ScheduleItemsBuilder(INITIAL_ROOM);
+export const MAX_KEPT_ROOM = 65_536;
 
 /** Thrown inside the reader to give up; never leaves this module. */
 class GiveUp {}
@@ -68,27 +63,19 @@ const STATUSES: readonly [Uint8Array, GraphStatus][] = GRAPH_STATUSES.map((s) =>
 /** Distinct subjects and locations remembered per answer: meetings repeat across attendees and days. */
 const MAX_INTERNED = 4096;
 
-/**
- * workingHours as read before, by FNV-1a hash of their (ASCII) bytes: an organisation's mailboxes share a handful of
- * settings, and each answer repeats them per mailbox. The values are frozen, being shared by every lookup.
- */
-const workingHoursSeen = new Map<number, { bytes: Buffer; value: unknown }>();
-const MAX_WORKING_HOURS = 256;
+/** Distinct workingHours a scanner remembers: an organisation's mailboxes share a handful of settings. */
+export const WORKING_HOURS_KEPT = 256;
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+/** workingHours as read before: their bytes, and the one frozen value shared by every answer that has them. */
+interface SeenWorkingHours {
+  bytes: Buffer;
+  value: unknown;
 }
 
 class Reader {
   i = 0;
   /** ASCII subjects and locations already made, by FNV-1a hash of their bytes. */
   readonly interned = new Map<number, string>();
-  /** Every item of the answer, in columns (schedule-items.ts). */
-  readonly columns = COLUMNS;
   /** Each mailbox's range of the columns, handed out when the answer has been read whole. */
   readonly ranges: { result: MailboxSchedule & { ok: true }; from: number; to: number }[] = [];
   /** Where the last key read lies: [keyStart, keyEnd). */
@@ -97,10 +84,11 @@ class Reader {
   constructor(
     readonly b: Buffer,
     readonly n: number,
-  ) {
-    // Left over from an answer given up on.
-    this.columns.reset();
-  }
+    /** Every item of the answer, in columns (schedule-items.ts): the scanner's, empty, lent for this answer. */
+    readonly columns: ScheduleItemsBuilder,
+    /** The scanner's workingHours seen, by FNV-1a hash of their (ASCII) bytes. */
+    readonly workingHoursSeen: BoundedMap<number, SeenWorkingHours>,
+  ) {}
 
   ws(): void {
     const b = this.b;
@@ -330,12 +318,11 @@ class Reader {
     this.skip(1);
     const b = this.b;
     const hash = asciiHash(b, start, this.i);
-    const seen = hash < 0 ? undefined : workingHoursSeen.get(hash);
+    const seen = hash < 0 ? undefined : this.workingHoursSeen.get(hash);
     if (seen && this.rangeIs(start, this.i, seen.bytes)) return seen.value;
-    const value = deepFreeze(JSON.parse(b.toString('utf8', start, this.i)) as unknown);
+    const value = shareWorkingHours(JSON.parse(b.toString('utf8', start, this.i)) as unknown);
     if (hash < 0) return value;
-    if (workingHoursSeen.size >= MAX_WORKING_HOURS) workingHoursSeen.clear();
-    workingHoursSeen.set(hash, { bytes: Buffer.from(b.subarray(start, this.i)), value });
+    this.workingHoursSeen.set(hash, { bytes: Buffer.from(b.subarray(start, this.i)), value });
     return value;
   }
 
@@ -477,7 +464,6 @@ class Reader {
     // The columns are complete: copied out once, then each mailbox gets its range of them.
     const sealed = this.columns.seal();
     for (const { result, from, to } of this.ranges) result.items = sealed.take(from, to);
-    if (COLUMNS.room > MAX_KEPT_ROOM) COLUMNS = new ScheduleItemsBuilder(INITIAL_ROOM);
     return out;
   }
 }
@@ -497,15 +483,45 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
 const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 
 /**
- * The results of a getSchedule answer keyed by lower-cased scheduleId, exactly as parseScheduleResponse's
- * JSON.parse path has them; undefined when the body is anything but the usual shape (the caller then takes that
- * path, which accepts or rejects it and names the problem).
+ * Reads getSchedule answers, and owns what they share: the columns every answer is read into (then copied out at
+ * the answer's size, so the room to grow is made once, not per answer) and the workingHours seen. One per Graph
+ * schedule source. An answer is read to completion without awaiting, so one set of columns serves every answer
+ * in turn: taken when an answer starts and given back, emptied, in `finally`, however the answer ends; a huge
+ * answer's room is let go then, not held until the next answer that succeeds.
  */
-export function scanScheduleResponse(body: Buffer): Map<string, MailboxSchedule> | undefined {
-  try {
-    return new Reader(body, body.length).response();
-  } catch (err) {
-    if (err === giveUp || err instanceof SyntaxError) return undefined;
-    throw err;
+export class ScheduleScanner {
+  /** The columns while no answer holds them (made on first use). */
+  #columns: ScheduleItemsBuilder | undefined;
+  readonly #workingHoursSeen = new BoundedMap<number, SeenWorkingHours>(WORKING_HOURS_KEPT);
+
+  /**
+   * The results of a getSchedule answer keyed by lower-cased scheduleId, exactly as parseScheduleResponse's
+   * JSON.parse path has them; undefined when the body is anything but the usual shape (the caller then takes that
+   * path, which accepts or rejects it and names the problem).
+   */
+  scan(body: Buffer): Map<string, MailboxSchedule> | undefined {
+    // Were they ever held (a scan within a scan: none today), this answer would get columns of its own.
+    const columns = this.#columns ?? new ScheduleItemsBuilder(INITIAL_ROOM);
+    this.#columns = undefined;
+    try {
+      return new Reader(body, body.length, columns, this.#workingHoursSeen).response();
+    } catch (err) {
+      if (err === giveUp || err instanceof SyntaxError) return undefined;
+      throw err;
+    } finally {
+      // Emptied (a given-up answer's subjects are not kept alive) and given back.
+      columns.reset();
+      this.#columns = columns.room > MAX_KEPT_ROOM ? new ScheduleItemsBuilder(INITIAL_ROOM) : columns;
+    }
+  }
+
+  /** Items the kept columns have room for (0 before the first answer, or while an answer holds them). */
+  get keptRoom(): number {
+    return this.#columns?.room ?? 0;
+  }
+
+  /** Distinct workingHours remembered. */
+  get workingHoursKept(): number {
+    return this.#workingHoursSeen.size;
   }
 }

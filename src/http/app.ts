@@ -14,6 +14,7 @@ import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
 import { ScratchBuffer } from '../ews/xml-writer.js';
+import { ServerTimeZones } from '../ews/server-time-zones.js';
 import { ewsRoute } from './ews-route.js';
 import { countHttpRequests, HEALTH_PATH, metricsRoute, readinessRoute } from './observability-routes.js';
 import { createServerSetup } from './server-factory.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
       now,
       limits: { maxDepth: config.limits.maxXmlDepth, maxElements: config.limits.maxXmlElements, maxTextLength: 65_536 },
       scratch: new ScratchBuffer(),
+      timeZones: new ServerTimeZones(),
     },
   });
   return app;

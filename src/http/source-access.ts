@@ -2,6 +2,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { AccessSettings } from '../config/edge-schema.js';
+import { BoundedMap } from '../bounded-map.js';
 import { EdgeError, toWire } from '../errors/index.js';
 import { HEALTH_PATH, READY_PATH } from './observability-routes.js';
 
@@ -37,12 +38,11 @@ export const VERDICTS_KEPT = 4096;
  * under load), and a relay sees few distinct peers. The lists never change after start, so a verdict holds.
  */
 function memoContains(list: BlockList): (address: string) => boolean {
-  const verdicts = new Map<string, boolean>();
+  const verdicts = new BoundedMap<string, boolean>(VERDICTS_KEPT);
   return (address) => {
     let verdict = verdicts.get(address);
     if (verdict === undefined) {
       verdict = contains(list, address);
-      if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
       verdicts.set(address, verdict);
     }
     return verdict;
@@ -50,9 +50,10 @@ function memoContains(list: BlockList): (address: string) => boolean {
 }
 
 const LOOPBACK = blockListOf(['127.0.0.0/8', '::1']);
-const isLoopback = memoContains(LOOPBACK);
 
 export class SourceAccess {
+  // Each memo belongs to this instance (one per app), the loopback one too.
+  private readonly loopback = memoContains(LOOPBACK);
   private readonly allowed: (address: string) => boolean;
   private readonly trusted: (address: string) => boolean;
 
@@ -84,7 +85,7 @@ export class SourceAccess {
 
   allows(address: string): boolean {
     if (!this.enforced) return true;
-    return isLoopback(address) || this.allowed(address);
+    return this.loopback(address) || this.allowed(address);
   }
 }
 

@@ -1,12 +1,12 @@
 // Tests for mapping Graph's working-hours time zones (customTimeZone or a name) to SerializableTimeZone.
 import { describe, expect, it } from 'vitest';
-import type { GraphCustomTimeZone } from '../../graph/types.js';
+import type { CustomTimeZone } from '../schedule-source.js';
 import { serializableForGraphZone, serializableFromGraphCustom } from './graph-custom.js';
 import { serializableFromIana } from './serializable-from-iana.js';
 import { rulesFromSerializable } from './serializable-rules.js';
 
 // What Graph returns for a US Pacific mailbox with a custom zone (bias in the Windows sign convention).
-const PACIFIC_CUSTOM: GraphCustomTimeZone = {
+const PACIFIC_CUSTOM: CustomTimeZone = {
   '@odata.type': '#microsoft.graph.customTimeZone',
   name: 'Customized Time Zone',
   bias: 480,
@@ -28,14 +28,14 @@ describe('serializableFromGraphCustom', () => {
     expect(rules.toUtc(Date.UTC(2026, 11, 2, 9))).toBe(Date.UTC(2026, 11, 2, 17));
   });
   it('treats a zone without daylightOffset (or with month 0) as having no DST', () => {
-    const india: GraphCustomTimeZone = { bias: -330, standardOffset: { time: '00:00:00', dayOccurrence: 0, dayOfWeek: 'sunday', month: 0, year: 0 } };
+    const india: CustomTimeZone = { bias: -330, standardOffset: { time: '00:00:00', dayOccurrence: 0, dayOfWeek: 'sunday', month: 0, year: 0 } };
     const tz = serializableFromGraphCustom(india);
     expect(tz.bias).toBe(-330);
     expect([tz.standardTime.month, tz.daylightTime.month, tz.daylightTime.bias]).toEqual([0, 0, 0]);
     expect(rulesFromSerializable(tz).offsetAt(Date.UTC(2026, 6, 1))).toBe(330);
   });
   it('keeps a non-zero year as a fixed-date rule', () => {
-    const custom: GraphCustomTimeZone = {
+    const custom: CustomTimeZone = {
       ...PACIFIC_CUSTOM,
       daylightOffset: { ...PACIFIC_CUSTOM.daylightOffset!, dayOccurrence: 12, dayOfWeek: 'thursday', year: 2026 },
     };

@@ -1,5 +1,6 @@
 // Maps Graph's customTimeZone (workingHours.timeZone of a mailbox with a custom zone) to SerializableTimeZone.
-import type { GraphCustomTimeZone, GraphTimeZoneOffset, GraphWorkingHours } from '../../graph/types.js';
+import type { CustomTimeZone, WorkingHours, ZoneOffsetRule } from '../schedule-source.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { formatTimeOfDay, parseTimeOfDay } from './calendar-math.js';
 import { isKnownIanaZone } from './iana-rules.js';
 import { NO_TRANSITION, serializableFromIana, serializableFromWindowsId } from './serializable-from-iana.js';
@@ -21,7 +22,7 @@ function dayName(graphDay: string): DayName {
   return DAY_NAMES.find((d) => d.toLowerCase() === lower) ?? 'Sunday';
 }
 
-function timeChange(offset: GraphTimeZoneOffset | undefined, bias: number): TimeChange {
+function timeChange(offset: ZoneOffsetRule | undefined, bias: number): TimeChange {
   // Graph sends null as well as omitting the property.
   if (!offset || !offset.month) return { ...NO_TRANSITION, bias };
   // Graph writes "02:00:00.0000000"; EWS clients expect "02:00:00".
@@ -41,7 +42,7 @@ function timeChange(offset: GraphTimeZoneOffset | undefined, bias: number): Time
  * (or with month 0 in either offset) comes out with both months 0: no DST.
  * Throws RangeError when a `time` is not a time of day.
  */
-export function serializableFromGraphCustom(custom: GraphCustomTimeZone): SerializableTimeZone {
+export function serializableFromGraphCustom(custom: CustomTimeZone): SerializableTimeZone {
   const daylightBias = custom.daylightOffset?.daylightBias ?? 0;
   const standardTime = timeChange(custom.standardOffset, 0);
   const daylightTime = timeChange(custom.daylightOffset, daylightBias);
@@ -56,7 +57,7 @@ export function serializableFromGraphCustom(custom: GraphCustomTimeZone): Serial
  * for field; a name is a Windows id (what Graph normally sends) or, failing that, an IANA name, and is
  * described from the IANA database. Undefined when the name is neither, or a custom zone is malformed.
  */
-export function serializableForGraphZone(zone: GraphWorkingHours['timeZone'], year: number): SerializableTimeZone | undefined {
+export function serializableForGraphZone(zone: WorkingHours['timeZone'], year: number): SerializableTimeZone | undefined {
   if ('bias' in zone && typeof zone.bias === 'number') {
     try {
       return serializableFromGraphCustom(zone);
@@ -68,12 +69,16 @@ export function serializableForGraphZone(zone: GraphWorkingHours['timeZone'], ye
   if (name === '') return undefined;
   // Every mailbox of every lookup names its zone; deriving the rules scans a year of ICU offsets, so remember them.
   const key = `${name}\u0000${year}`;
-  if (namedZones.has(key)) return namedZones.get(key);
+  const known = namedZones.get(key);
+  if (known !== undefined) return known === UNKNOWN ? undefined : known;
   const fromWindows = serializableFromWindowsId(name, year);
   const found = fromWindows ?? (isKnownIanaZone(name) ? serializableFromIana(name, year) : undefined);
-  if (namedZones.size >= 2048) namedZones.clear();
-  namedZones.set(key, found && Object.freeze(found));
+  namedZones.set(key, found ? Object.freeze(found) : UNKNOWN);
   return found;
 }
 
-const namedZones = new Map<string, SerializableTimeZone | undefined>();
+/** Named zones by name and year (Graph's text: bounded, least recently used goes). */
+export const NAMED_ZONES_KEPT = 2048;
+/** A name remembered as neither a Windows id nor an IANA zone. */
+const UNKNOWN = 'unknown';
+const namedZones = new BoundedMap<string, SerializableTimeZone | typeof UNKNOWN>(NAMED_ZONES_KEPT);

@@ -1,10 +1,17 @@
 // ZoneRules for IANA zones, read from Node's ICU through Intl (no tz database of our own to keep fresh).
 import { DAY_MS, yearStartMs } from './calendar-math.js';
-import { rulesFromSegments, type YearSegments } from './segment-rules.js';
+import { BoundedMap } from '../../bounded-map.js';
+import { MAX_MEMO_YEARS, rulesFromSegments, type YearSegments } from './segment-rules.js';
 import type { ZoneRules } from './types.js';
 
+/**
+ * Zones remembered by the memos below. ICU knows ~600 names, but matches them without regard to case, so the
+ * spellings of names met in Graph answers are not a fixed set: bounded, with room for every zone at once.
+ */
+const ZONES_KEPT = 1024;
+
 // Creating an Intl.DateTimeFormat costs far more than formatting with one, so keep one per zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new BoundedMap<string, Intl.DateTimeFormat>(ZONES_KEPT);
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -77,26 +84,21 @@ function computeSegments(zone: string, utcYear: number): YearSegments {
   return { changes, offsets };
 }
 
-const segmentMemo = new Map<string, Map<number, YearSegments>>();
+// Unknown names throw (in formatterFor) before an entry is made.
+const segmentMemo = new BoundedMap<string, BoundedMap<number, YearSegments>>(ZONES_KEPT);
 
 /** The offset changes of an IANA zone within one UTC year (memoised; throws RangeError for unknown zones). */
 export function ianaYearSegments(zone: string, utcYear: number): YearSegments {
   let perZone = segmentMemo.get(zone);
   if (perZone === undefined) {
     formatterFor(zone);
-    perZone = new Map();
+    perZone = new BoundedMap(MAX_MEMO_YEARS);
     segmentMemo.set(zone, perZone);
   }
-  let seg = perZone.get(utcYear);
-  if (seg === undefined) {
-    if (perZone.size >= 256) perZone.clear();
-    seg = computeSegments(zone, utcYear);
-    perZone.set(utcYear, seg);
-  }
-  return seg;
+  return perZone.getOrSet(utcYear, (year) => computeSegments(zone, year));
 }
 
-const rulesMemo = new Map<string, ZoneRules>();
+const rulesMemo = new BoundedMap<string, ZoneRules>(ZONES_KEPT);
 
 /**
  * ZoneRules for an IANA zone name, with the gap/overlap conventions of types.ts. Throws RangeError for a

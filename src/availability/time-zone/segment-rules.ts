@@ -1,5 +1,6 @@
 // Turns "offset changes per UTC year" into ZoneRules, with the gap/overlap conventions of types.ts.
 import { DAY_MS, MINUTE_MS, utcYearOf } from './calendar-math.js';
+import { BoundedMap } from '../../bounded-map.js';
 import type { ZoneRules } from './types.js';
 
 /**
@@ -15,20 +16,13 @@ export interface YearSegments {
 export type SegmentSource = (utcYear: number) => YearSegments;
 
 // A client can name any year; bound the memo so a scan over centuries cannot grow it without limit.
-const MAX_MEMO_YEARS = 256;
+export const MAX_MEMO_YEARS = 256;
 
 /** A ZoneRules whose every answer comes from per-year offset segments. */
 export function rulesFromSegments(source: SegmentSource): ZoneRules {
-  const memo = new Map<number, YearSegments>();
-  const yearSegments = (year: number): YearSegments => {
-    let seg = memo.get(year);
-    if (seg === undefined) {
-      if (memo.size >= MAX_MEMO_YEARS) memo.clear();
-      seg = source(year);
-      memo.set(year, seg);
-    }
-    return seg;
-  };
+  // Owned by these rules: it lives as long as they do.
+  const memo = new BoundedMap<number, YearSegments>(MAX_MEMO_YEARS);
+  const yearSegments = (year: number): YearSegments => memo.getOrSet(year, source);
 
   const offsetMsAt = (utcMs: number): number => {
     const { changes, offsets } = yearSegments(utcYearOf(utcMs));

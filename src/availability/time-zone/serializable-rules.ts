@@ -1,5 +1,6 @@
 // ZoneRules from an EWS SerializableTimeZone (Windows TIME_ZONE_INFORMATION semantics, docs/protocol.md §3).
 import { MINUTE_MS, dayIndex, daysInMonth, nthWeekdayOfMonth, parseTimeOfDay, yearStartMs } from './calendar-math.js';
+import { BoundedMap } from '../../bounded-map.js';
 import { rulesFromSegments, type YearSegments } from './segment-rules.js';
 import type { SerializableTimeZone, TimeChange, ZoneRules } from './types.js';
 
@@ -91,13 +92,14 @@ export function rulesFromSerializable(tz: SerializableTimeZone): ZoneRules {
   let rules = byContent.get(key);
   if (rules === undefined) {
     rules = buildRules(structuredClone(tz));
-    if (byContent.size >= 128) byContent.clear();
     byContent.set(key, rules);
   }
   return rules;
 }
 
-const byContent = new Map<string, ZoneRules>();
+/** Zones by content, as many as ZONES_BY_CONTENT_KEPT (the client's text: bounded, least recently used goes). */
+export const ZONES_BY_CONTENT_KEPT = 128;
+const byContent = new BoundedMap<string, ZoneRules>(ZONES_BY_CONTENT_KEPT);
 
 function buildRules(tz: SerializableTimeZone): ZoneRules {
   if (!hasDaylightSaving(tz)) return fixedOffsetRules(-(tz.bias + tz.standardTime.bias));
