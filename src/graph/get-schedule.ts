@@ -34,11 +34,10 @@ export interface GraphScheduleSourceOptions {
   /** Told about every Graph attempt, retry and token request (metrics, readiness). */
   observer?: GraphObserver;
   /** Concurrency per URL mailbox, connect timeout, breaker, secret rotation (defaults: the schema's). */
-  scale?: Partial<GraphScale>;
+  scale: GraphScale;
 }
 
 export type GraphScale = NonNullable<RelayConfig['graphScale']>;
-export const DEFAULT_SCALE: GraphScale = { maxConcurrentPerMailbox: 4, connectTimeoutMs: 3_000, breakerFailures: 5, breakerCooldownMs: 30_000, secretCheckMs: 1_000 };
 
 export interface GraphScheduleSource extends ScheduleSource {
   close(): Promise<void>;
@@ -74,7 +73,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   const random = options.random ?? Math.random;
   const policy = retryPolicyFrom(graph);
   const tenants = new Map(options.tenants.map((t) => [t.id, t]));
-  const scale: GraphScale = { ...DEFAULT_SCALE, ...options.scale };
+  const scale: GraphScale = options.scale;
   const limiter = new MailboxLimiter(scale.maxConcurrentPerMailbox);
   const breakers = new Map(
     options.tenants.map((t) => {
