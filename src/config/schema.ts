@@ -9,6 +9,9 @@ import {
   tlsSchema,
 } from './edge-schema.js';
 import { CLOUD_NAMES } from './clouds.js';
+// The tenant the environment variables configure is also the one a tenant or domain without an id means; the
+// cross-checks, which read the raw settings, rely on that.
+import { ENV_TENANT_ID } from './env-map.js';
 
 const httpsUrl = z
   .string()
@@ -51,7 +54,7 @@ export const certificateSchema = z
 
 export const tenantSchema = z
   .object({
-    id: z.string().min(1).default('default').describe('name other settings use to refer to this tenant'),
+    id: z.string().min(1).default(ENV_TENANT_ID).describe('name other settings use to refer to this tenant'),
     cloud: z
       .enum(CLOUD_NAMES)
       .default('global')
@@ -74,7 +77,7 @@ export const domainSchema = z
       .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as example.com')
       .transform((s) => s.toLowerCase())
       .describe('email domain served, e.g. example.com (lower-cased)'),
-    tenant: z.string().min(1).default('default').describe('id of the tenant whose mailboxes live in this domain'),
+    tenant: z.string().min(1).default(ENV_TENANT_ID).describe('id of the tenant whose mailboxes live in this domain'),
     lookupMailbox: z.string().email().optional().describe('mailbox put in the getSchedule URL; default: an attendee'),
     lookupMailboxes: z
       .array(z.string().email())
