@@ -12,6 +12,7 @@ import type { ScheduleSource } from '../graph/types.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
+import { xmlLimits } from '../ews/xml-parse.js';
 import { ScratchBuffer } from '../ews/xml-writer.js';
 import { ewsRoute } from './ews-route.js';
 import { countHttpRequests, HEALTH_PATH, metricsRoute, readinessRoute } from './observability-routes.js';
@@ -126,7 +127,7 @@ export async function buildApp(config: RelayConfig, deps: AppDeps): Promise<Fast
       source: deps.scheduleSource,
       deadlineMs: config.graph.deadlineMs,
       now,
-      limits: { maxDepth: config.limits.maxXmlDepth, maxElements: config.limits.maxXmlElements, maxTextLength: 65_536 },
+      limits: xmlLimits(config.limits),
       scratch: new ScratchBuffer(),
     },
   });
