@@ -29,7 +29,7 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   // Fastify names the scheme from its own https option; the TLS server here comes from our server factory.
   const address = config.tls ? listening.replace(/^http:/, 'https:') : listening;
   logger.info({ event: 'relay.listening', address, demo: config.demo, domains: relay.config.domains.map((d) => d.name) }, 'calendar relay listening');
-  if (relay.metricsApp && config.metrics?.port !== undefined) {
+  if (relay.metricsApp && config.metrics.port !== undefined) {
     const metricsAddress = await relay.metricsApp.listen({ host, port: config.metrics.port });
     logger.info({ event: 'metrics.listening', address: metricsAddress }, 'metrics listening');
   }
@@ -39,7 +39,7 @@ export async function serve(argv: readonly string[], env: NodeJS.ProcessEnv): Pr
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    const graceMs = config.shutdown?.graceMs ?? 10_000;
+    const graceMs = config.shutdown.graceMs;
     // Load balancers polling /ready see "draining"; new connections are refused; in-flight lookups finish.
     relay.readiness.drain();
     logger.info({ event: 'relay.stopping', signal, graceMs }, 'shutting down: finishing in-flight lookups');

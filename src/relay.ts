@@ -4,18 +4,20 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withCache, type CacheStats } from './cache/index.js';
 import { systemClock, type Clock } from './clock.js';
+import { deepFreeze } from './config/load.js';
 import type { RelayConfig } from './config/schema.js';
 import type { DemoTenant } from './demo/demo-tenant.js';
 import { createGraphScheduleSource } from './graph/schedule-source.js';
 import { combineObservers } from './graph/observer.js';
-import { buildApp, type EffectiveConfig } from './http/app.js';
+import { buildApp } from './http/app.js';
 import { metricsRoute } from './http/observability-routes.js';
 import { RelayMetrics } from './observability/metrics.js';
 import { Readiness } from './observability/readiness.js';
 
 export interface Relay {
   app: FastifyInstance;
-  config: EffectiveConfig;
+  /** The configuration the relay runs on: the loaded one, or in demo mode that one with the demo tenant filled in. */
+  config: RelayConfig;
   /** The clock every part of this relay reads. */
   now: Clock;
   demo?: { tenant: DemoTenant; mailboxes: readonly string[]; domain: string };
@@ -30,8 +32,11 @@ export interface Relay {
 
 export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
 
-/** Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. */
-async function withDemoTenant(config: RelayConfig, now: Clock): Promise<{ config: EffectiveConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
+/**
+ * Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. The
+ * result is still a RelayConfig (`demo` stays true), frozen like the loaded one; every other section is the loaded one's.
+ */
+async function withDemoTenant(config: RelayConfig, now: Clock): Promise<{ config: RelayConfig; tenant: DemoTenant; mailboxes: readonly string[]; domain: string }> {
   // Loaded only in demo mode: the fake Graph and its certificate tooling cost a real relay memory for nothing.
   const { DEMO_DOMAIN, DEMO_MAILBOXES, startDemoTenant } = await import('./demo/demo-tenant.js');
   const tenant = await startDemoTenant({ now, id: 'demo' });
@@ -42,13 +47,13 @@ async function withDemoTenant(config: RelayConfig, now: Clock): Promise<{ config
     tenant,
     mailboxes: DEMO_MAILBOXES,
     domain: DEMO_DOMAIN,
-    config: {
+    config: deepFreeze({
       ...config,
       google: { clients },
       tenants: [tenant.tenant],
       // The demo shows what details look like; real domains default to free/busy only.
       domains: [{ name: DEMO_DOMAIN, tenant: 'demo', disclosure: 'details' }],
-    },
+    }),
   };
 }
 
@@ -64,7 +69,7 @@ export interface RelayOptions {
 export async function createRelay(config: RelayConfig, logger: Logger, options: RelayOptions = {}): Promise<Relay> {
   const now = options.now ?? systemClock;
   const metrics = options.metrics ?? new RelayMetrics();
-  let effective: EffectiveConfig = config;
+  let effective = config;
   let demo: Relay['demo'];
   let extraCa: string | undefined = options.extraCa;
   if (config.demo) {
@@ -77,15 +82,15 @@ export async function createRelay(config: RelayConfig, logger: Logger, options: 
   const readiness = new Readiness({
     tenants: effective.tenants.map((t) => t.id),
     getToken: (id) => graphSource.getToken(id),
-    graphRecentMs: effective.readiness?.graphRecentMs ?? 300_000,
-    tokenTimeoutMs: effective.readiness?.tokenTimeoutMs ?? 3_000,
+    graphRecentMs: effective.readiness.graphRecentMs,
+    tokenTimeoutMs: effective.readiness.tokenTimeoutMs,
     now,
   });
   const graphSource = createGraphScheduleSource({
     tenants: effective.tenants,
     graph: effective.graph,
     logger: logger.child({ component: 'graph' }),
-    ...(effective.graphScale ? { scale: effective.graphScale } : {}),
+    scale: effective.graphScale,
     ...(extraCa ? { extraCa } : {}),
     observer: combineObservers(metrics.graphObserver, readiness.observer),
     now,
@@ -93,7 +98,7 @@ export async function createRelay(config: RelayConfig, logger: Logger, options: 
   const source = await withCache(graphSource, effective.cache, logger.child({ component: 'cache' }), now, metrics.graphObserver);
   const app = await buildApp(effective, { scheduleSource: source, logger: logger as unknown as FastifyBaseLogger, now, metrics, readiness });
   let metricsApp: FastifyInstance | undefined;
-  if ((effective.metrics?.enabled ?? true) && effective.metrics?.port !== undefined) {
+  if (effective.metrics.enabled && effective.metrics.port !== undefined) {
     metricsApp = Fastify({ loggerInstance: logger.child({ component: 'metrics' }) as unknown as FastifyBaseLogger, disableRequestLogging: true });
     await metricsApp.register(metricsRoute, { metrics, token: effective.metrics.token });
   }

@@ -1,7 +1,6 @@
 // HTTP Basic on the EWS endpoint for a domain's role account (Google's "on premises" type), and RFC 6750 challenges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/password-hash.js';
-import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
 import { makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 import { defaultNamespaceRequest } from './support/samples.js';
@@ -62,7 +61,7 @@ describe('Basic authentication on the EWS endpoint', () => {
   it('stops checking passwords from an address after too many failed logins, and not for other addresses', async () => {
     const limited = await makeTestApp(new MemorySource({ 'dana@private.example': { items: [] } }), {
       domains: basicDomains,
-      rateLimits: { ...EDGE_DEFAULTS.rateLimits, basicFailuresPerAddress: 3 },
+      rateLimits: { basicFailuresPerAddress: 3 },
     });
     try {
       const attempt = (password: string, remoteAddress: string) =>

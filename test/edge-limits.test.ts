@@ -1,9 +1,8 @@
 // Limits under abuse: rate limits per address and per client, load shedding, body, encoding and method checks, slow clients.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
 import type { MailboxSchedule, ScheduleQuery, ScheduleSource } from '../src/availability/schedule-source.js';
-import { CLIENT, makeTestApp, testConfig, type TestApp } from './support/app.js';
+import { CLIENT, makeTestApp, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 import { sample } from './support/samples.js';
 import { expectXsdValid } from './support/xsd.js';
@@ -38,8 +37,8 @@ let ratedBearer: string;
 const answered: string[] = [];
 beforeAll(async () => {
   rated = await makeTestApp(new MemorySource({ 'alice@example.com': { items: [] } }), {
-    rateLimits: { ...EDGE_DEFAULTS.rateLimits, tokenPerAddress: 3, tokenPerClient: 4, ewsPerAddress: 5, ewsPerClient: 6 },
-    limits: { ...testConfig().limits, maxBodyBytes: 4096 },
+    rateLimits: { tokenPerAddress: 3, tokenPerClient: 4, ewsPerAddress: 5, ewsPerClient: 6 },
+    limits: { maxBodyBytes: 4096 },
   });
   ratedBearer = (await token(rated, '127.0.9.9')).json().access_token as string;
   gate = new GatedSource();
@@ -134,7 +133,7 @@ describe('bodies and methods the EWS endpoint refuses', () => {
 
 describe('slow clients (real socket)', () => {
   it('drops a connection that trickles its headers or its body, while answering others', async () => {
-    const slow = await makeTestApp(new MemorySource({}), { timeouts: { ...EDGE_DEFAULTS.timeouts, headersMs: 300, requestMs: 600 } });
+    const slow = await makeTestApp(new MemorySource({}), { timeouts: { headersMs: 300, requestMs: 600 } });
     try {
       await slow.app.listen({ host: '127.0.0.1', port: 0 });
       const { port } = slow.app.server.address() as { port: number };

@@ -5,7 +5,6 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/password-hash.js';
-import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
 import { ERRORS } from '../src/errors/index.js';
 import { CLIENT, makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { attackDocuments, forgedTokens, isWellFormedXml, mutatedSample } from './support/hostile.js';
@@ -45,7 +44,7 @@ beforeAll(async () => {
   });
   const passwordHash = await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 });
   const domains = testConfig().domains.map((d) => (d.name === 'private.example' ? { ...d, basicAuth: [{ username: ROLE, passwordHash }] } : d));
-  const unlimited = { ...EDGE_DEFAULTS.rateLimits, tokenPerAddress: 1_000_000, tokenPerClient: 1_000_000, ewsPerAddress: 1_000_000, ewsPerClient: 1_000_000 };
+  const unlimited = { tokenPerAddress: 1_000_000, tokenPerClient: 1_000_000, ewsPerAddress: 1_000_000, ewsPerClient: 1_000_000 };
   t = await makeTestApp(source, { domains, rateLimits: unlimited });
   bearer = await t.token();
   issuedTokens.push(bearer);

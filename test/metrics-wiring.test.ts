@@ -35,7 +35,7 @@ describe('metrics fed by the cache and the breaker', () => {
 
   it('shows the tenant breaker open after Graph keeps failing', async () => {
     relay.demo!.tenant.fake.failNext({ path: 'getSchedule', status: 503, times: 200 });
-    const failures = relay.config.graphScale?.breakerFailures ?? 5;
+    const failures = relay.config.graphScale.breakerFailures;
     for (let i = 0; i < failures + 1; i++) await lookup(["carol@example.com"]);
     expect(await metric(/calendar_relay_breaker_state\{tenant="demo"\} (\d+)/)).toBe(2);
     relay.demo!.tenant.fake.clearFaults();

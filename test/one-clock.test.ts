@@ -8,7 +8,6 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EffectiveConfig } from '../src/http/app.js';
 import { startFakeGraph, type FakeGraph } from '../src/demo/fake-graph.js';
 import { generateClientCertificate } from '../src/demo/tls.js';
 import { CLIENT_ID, CLIENT_SECRET, graphConfig, mailbox, TENANT_ID } from '../src/graph/test-support.js';
@@ -89,8 +88,7 @@ describe.each([
         },
       ],
     });
-    const config: EffectiveConfig = {
-      ...testConfig(),
+    const config = testConfig({
       tenants: [
         { id: 'secret', authority: `${fake.url}/${TENANT_ID}`, graphEndpoint: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
         { id: 'certificate', authority: `${fake.url}/${TENANT_ID}`, graphEndpoint: fake.url, clientId: CERT_CLIENT_ID, certificate: { privateKey: cert.privateKey, thumbprintSha256: cert.thumbprintSha256 } },
@@ -100,10 +98,10 @@ describe.each([
         { name: 'example.org', tenant: 'certificate', disclosure: 'freeBusy' },
       ],
       graph: { ...graphConfig, maxAttempts: 1 },
-      graphScale: { maxConcurrentPerMailbox: 4, connectTimeoutMs: 3_000, breakerFailures: 2, breakerCooldownMs: 30_000, secretCheckMs: 1_000 },
-      cache: { ttlSeconds: 60, maxEntries: 1000, maxBytes: 1_000_000, redisTimeoutMs: 250, singleFlight: true },
-      rateLimits: { windowMs: 60_000, tokenPerAddress: 1000, tokenPerClient: 3, ewsPerAddress: 1000, ewsPerClient: 1000, basicFailuresPerAddress: 20 },
-    };
+      graphScale: { breakerFailures: 2 },
+      cache: { maxEntries: 1000, maxBytes: 1_000_000 },
+      rateLimits: { tokenPerAddress: 1000, tokenPerClient: 3, ewsPerAddress: 1000, ewsPerClient: 1000 },
+    });
     relay = await createRelay(config, createLogger('silent'), { now, extraCa: fake.ca });
   });
   afterAll(async () => {

@@ -70,8 +70,8 @@ describe('Kubernetes manifests', () => {
     // serve() refuses a configuration without TLS files or an explicit plain-HTTP choice.
     expect(listenerProblem(config)).toBeUndefined();
     // Behind the Ingress every request comes from a proxy: its X-Forwarded-For must be believed for the allow-list.
-    expect(config.access?.trustedProxies.length).toBeGreaterThan(0);
-    expect(config.metrics?.port).toBe(Number(container.ports.find((p: Doc) => p.name === 'metrics').containerPort));
+    expect(config.access.trustedProxies.length).toBeGreaterThan(0);
+    expect(config.metrics.port).toBe(Number(container.ports.find((p: Doc) => p.name === 'metrics').containerPort));
     expect(container.ports.find((p: Doc) => p.name === 'http').containerPort).toBe(configSchema.parse({}).server.port);
     // SIGTERM comes after preStop; in-flight lookups get SHUTDOWN_GRACE_MS before the kubelet's SIGKILL.
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan((config.shutdown?.graceMs ?? 0) + 5_000);

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelayConfig } from '../src/config/schema.js';
+import type { RawConfig, RelayConfig } from '../src/config/schema.js';
 import { startFakeGraph, type FakeGraph } from '../src/demo/fake-graph.js';
 import { CLIENT_ID, CLIENT_SECRET, graphConfig, mailbox, T0, tenantConfig, tenantData } from '../src/graph/test-support.js';
 import { createLogger } from '../src/logger.js';
@@ -42,17 +42,16 @@ afterAll(async () => {
   await fabrikam.close();
 });
 
-function config(cache: Partial<NonNullable<RelayConfig['cache']>> = {}): RelayConfig {
-  return {
-    ...testConfig(),
+function config(cache: RawConfig['cache'] = {}): RelayConfig {
+  return testConfig({
     tenants: [tenantConfig(contoso), { ...tenantConfig(fabrikam), id: 'fabrikam', authority: `${fabrikam.url}/${FABRIKAM_TENANT}` }],
     domains: [
       { name: 'example.com', tenant: 'contoso', disclosure: 'freeBusy' },
       { name: 'example.org', tenant: 'fabrikam', disclosure: 'freeBusy' },
     ],
     graph: graphConfig,
-    cache: { ttlSeconds: 60, maxEntries: 1000, maxBytes: 1_000_000, redisTimeoutMs: 250, singleFlight: true, ...cache },
-  };
+    cache: { maxEntries: 1000, maxBytes: 1_000_000, ...cache },
+  });
 }
 
 async function relay(c: RelayConfig): Promise<Relay & { logs: string[] }> {

@@ -1,8 +1,7 @@
 // The source address allow-list: Google's ranges by default, loopback always, X-Forwarded-For only via trusted proxies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EDGE_DEFAULTS } from '../src/config/edge-schema.js';
 import { SourceAccess, VERDICTS_KEPT, normalizeAddress } from '../src/http/source-access.js';
-import { makeTestApp, type TestApp } from './support/app.js';
+import { makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 
 let t: TestApp;
@@ -11,8 +10,9 @@ let demo: TestApp;
 beforeAll(async () => {
   const source = new MemorySource({});
   t = await makeTestApp(source);
-  proxied = await makeTestApp(source, { access: { ...EDGE_DEFAULTS.access, trustedProxies: ['10.0.0.0/8'], allowedSources: [...EDGE_DEFAULTS.access.allowedSources, '192.0.2.7'] } });
-  demo = await makeTestApp(source, { demo: true });
+  proxied = await makeTestApp(source, { access: { trustedProxies: ['10.0.0.0/8'], allowedSources: [...testConfig().access.allowedSources, '192.0.2.7'] } });
+  // No tenant: demo mode, as the loader decides it.
+  demo = await makeTestApp(source, { tenants: [], domains: [] });
 });
 afterAll(async () => {
   await Promise.all([t.app.close(), proxied.app.close(), demo.app.close()]);
@@ -55,12 +55,12 @@ describe('source allow-list', () => {
 
   it('is off in demo mode unless switched on, and can be switched off', async () => {
     expect((await call(demo, '203.0.113.9')).statusCode).toBe(401);
-    const off = new SourceAccess({ ...EDGE_DEFAULTS.access, allowList: 'off' }, false);
+    const off = new SourceAccess(testConfig({ access: { allowList: 'off' } }).access, false);
     expect(off.allows('203.0.113.9')).toBe(true);
   });
 
   it('gives the same verdicts from its memory, also after more distinct addresses than it keeps', () => {
-    const access = new SourceAccess({ ...EDGE_DEFAULTS.access, trustedProxies: ['10.0.0.0/8'] }, true);
+    const access = new SourceAccess(testConfig({ access: { trustedProxies: ['10.0.0.0/8'] } }).access, true);
     const ask = () => [access.allows('74.125.88.1'), access.allows('203.0.113.9'), access.allows('::1'), access.clientAddress('10.0.0.1', '203.0.113.9, 10.2.3.4')];
     const expected = [true, false, true, '203.0.113.9'];
     expect(ask()).toEqual(expected);
@@ -71,8 +71,8 @@ describe('source allow-list', () => {
 
   it('keeps its own memory: two instances with the same lists share no verdicts', () => {
     type Memo = (address: string) => boolean;
-    const a = new SourceAccess(EDGE_DEFAULTS.access, true);
-    const b = new SourceAccess(EDGE_DEFAULTS.access, true);
+    const a = new SourceAccess(testConfig().access, true);
+    const b = new SourceAccess(testConfig().access, true);
     expect((a as unknown as { loopback: Memo }).loopback).not.toBe((b as unknown as { loopback: Memo }).loopback);
     expect(a.allows('127.0.0.1')).toBe(true);
     expect(b.allows('127.0.0.1')).toBe(true);

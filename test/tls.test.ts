@@ -7,7 +7,7 @@ import { connect, type SecureVersion } from 'node:tls';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenerProblem } from '../src/http/server-factory.js';
-import { makeTestApp, type TestApp } from './support/app.js';
+import { makeTestApp, testConfig, type TestApp } from './support/app.js';
 import { MemorySource } from './support/memory-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relay-tls-'));
@@ -92,9 +92,9 @@ describe('native HTTPS', () => {
 
 describe('plain HTTP', () => {
   it('is refused at start-up outside demo mode unless asked for', () => {
-    expect(listenerProblem({ demo: false, server: {} })).toMatch(/RELAY_PLAIN_HTTP/);
-    expect(listenerProblem({ demo: false, server: { plainHttp: true } })).toBeUndefined();
-    expect(listenerProblem({ demo: true, server: {} })).toBeUndefined();
-    expect(listenerProblem({ demo: false, server: {}, tls: { certFile, keyFile, minVersion: 'TLSv1.2', reloadCheckMs: 1000 } })).toBeUndefined();
+    expect(listenerProblem(testConfig())).toMatch(/RELAY_PLAIN_HTTP/);
+    expect(listenerProblem(testConfig({ server: { plainHttp: true } }))).toBeUndefined();
+    expect(listenerProblem(testConfig({ tenants: [], domains: [] }))).toBeUndefined();
+    expect(listenerProblem(testConfig({ tls: { certFile, keyFile, reloadCheckMs: 1000 } }))).toBeUndefined();
   });
 });

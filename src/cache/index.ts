@@ -10,18 +10,16 @@ export { createCachingSource, cacheKey, type CacheObserver, type CacheResult, ty
 export { createMemoryStore } from './memory-store.js';
 export type { CacheStore } from './store.js';
 
-export type CacheConfig = NonNullable<RelayConfig['cache']>;
-export const DEFAULT_CACHE: CacheConfig = { ttlSeconds: 60, maxEntries: 50_000, maxBytes: 67_108_864, redisTimeoutMs: 250, singleFlight: true };
+export type CacheConfig = RelayConfig['cache'];
 
 /** The source as lookups should see it; the inner source itself when both the cache and single flight are off. */
 export async function withCache(
   inner: ScheduleSource & { close?(): Promise<void> },
-  config: CacheConfig | undefined,
+  c: CacheConfig,
   logger: Logger,
   now?: () => number,
   observer?: CacheObserver,
 ): Promise<ScheduleSource & { close?(): Promise<void>; stats?: CachingSource['stats'] }> {
-  const c = config ?? DEFAULT_CACHE;
   if (c.ttlSeconds === 0 && !c.singleFlight) return inner;
   let store: CacheStore | undefined;
   if (c.ttlSeconds > 0) {

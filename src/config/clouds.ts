@@ -18,10 +18,11 @@ export interface CloudEndpoints {
 
 /**
  * The tenant's endpoints: explicit `authority`/`graphEndpoint` win (custom clouds, test fakes); otherwise the
- * cloud's login host with the tenant id, and the cloud's Graph root. Undefined authority: neither was given.
+ * cloud's login host with the tenant id, and the cloud's Graph root. Undefined authority: neither was given. `cloud`:
+ * the parsed tenant's (the schema defaults it to global).
  */
-export function cloudEndpoints(t: { cloud?: CloudName; tenantId?: string; authority?: string; graphEndpoint?: string }): Partial<CloudEndpoints> {
-  const cloud = CLOUDS[t.cloud ?? 'global'];
+export function cloudEndpoints(t: { cloud: CloudName; tenantId?: string; authority?: string; graphEndpoint?: string }): Partial<CloudEndpoints> {
+  const cloud = CLOUDS[t.cloud];
   const authority = t.authority ?? (t.tenantId ? `${cloud.login}/${encodeURIComponent(t.tenantId)}` : undefined);
   return { ...(authority ? { authority } : {}), graphEndpoint: t.graphEndpoint ?? cloud.graph };
 }

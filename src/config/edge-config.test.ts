@@ -10,9 +10,9 @@ describe('edge settings', () => {
   it('default to the Google ranges, no trusted proxy, and finite limits', () => {
     const config = loadConfig({ argv: [], env: pythonRelayEnv() });
     expect(config.access).toEqual({ allowList: 'auto', allowedSources: [...GOOGLE_INTEROP_RANGES], trustedProxies: [] });
-    expect(config.rateLimits?.tokenPerAddress).toBe(60);
-    expect(config.concurrency?.maxLookups).toBe(64);
-    expect(config.timeouts?.headersMs).toBe(10_000);
+    expect(config.rateLimits.tokenPerAddress).toBe(60);
+    expect(config.concurrency.maxLookups).toBe(64);
+    expect(config.timeouts.headersMs).toBe(10_000);
     expect(config.tls).toBeUndefined();
     expect(config.server.plainHttp).toBeUndefined();
   });

@@ -103,10 +103,3 @@ export type ConcurrencySettings = z.output<typeof concurrencySchema>;
 export type TimeoutSettings = z.output<typeof timeoutsSchema>;
 export type BasicAccount = z.output<typeof basicAccountSchema>;
 
-/** Defaults of every edge section, from the schema itself (for configs built in code, as tests do). */
-export const EDGE_DEFAULTS = {
-  access: accessSchema.parse({}),
-  rateLimits: rateLimitsSchema.parse({}),
-  concurrency: concurrencySchema.parse({}),
-  timeouts: timeoutsSchema.parse({}),
-};

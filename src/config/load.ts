@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cloudEndpoints } from './clouds.js';
 import { crossCheck } from './cross-checks.js';
 import { overlayEnv } from './env-overlay.js';
-import { ConfigError, formatProblem, problemsFromIssues, type Problem } from './problems.js';
+import { ConfigError, formatProblem, problemsFromIssues, type EnvLabels, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
 import { edgeSettings, googleClient, withPreviousKey } from './assemble-edge.js';
 import { checkClientDomains } from './edge-checks.js';
@@ -32,7 +32,24 @@ export function loadConfig({ argv, env, readFile = (p) => readFileSync(p, 'utf8'
   // Without the file's settings, every later check would report things the file may well set.
   if (problems.length > 0) throw new ConfigError(problems.map((p) => formatProblem(p, new Map())));
   const { labels } = overlayEnv(raw, env, problems);
+  return configFromRaw(raw, { readFile, labels, problems });
+}
 
+export interface FromRawOptions {
+  /** Reads the `...File` secrets. */
+  readFile: ReadFile;
+  /** Environment variables each setting came from, named in problems. */
+  labels?: EnvLabels;
+  /** Problems found before (YAML, environment); reported together with these. */
+  problems?: Problem[];
+}
+
+/**
+ * The configuration from raw settings (YAML and environment already merged): the one schema (its defaults), the
+ * cross-checks, the secrets read; deep-frozen. Throws one ConfigError listing every problem. loadConfig's second half,
+ * and how tests build configurations.
+ */
+export function configFromRaw(raw: Record<string, unknown>, { readFile, labels = new Map(), problems = [] }: FromRawOptions): RelayConfig {
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues));
 
@@ -107,7 +124,7 @@ function assemble(data: ParsedConfig, secrets: ReadonlyMap<string, string>, file
   };
 }
 
-function metricsSettings(m: ParsedConfig['metrics'], token: string | undefined): NonNullable<RelayConfig['metrics']> {
+function metricsSettings(m: ParsedConfig['metrics'], token: string | undefined): RelayConfig['metrics'] {
   return { enabled: m.enabled, ...(m.port === undefined ? {} : { port: m.port }), ...(token === undefined ? {} : { token }) };
 }
 

@@ -7,14 +7,11 @@ import {
   rateLimitsSchema,
   timeoutsSchema,
   tlsSchema,
-  type AccessSettings,
-  type BasicAccount,
-  type ConcurrencySettings,
-  type RateLimitSettings,
-  type TimeoutSettings,
-  type TlsSettings,
 } from './edge-schema.js';
 import { CLOUD_NAMES } from './clouds.js';
+// The tenant the environment variables configure is also the one a tenant or domain without an id means; the
+// cross-checks, which read the raw settings, rely on that.
+import { ENV_TENANT_ID } from './env-map.js';
 
 const httpsUrl = z
   .string()
@@ -57,7 +54,7 @@ export const certificateSchema = z
 
 export const tenantSchema = z
   .object({
-    id: z.string().min(1).default('default').describe('name other settings use to refer to this tenant'),
+    id: z.string().min(1).default(ENV_TENANT_ID).describe('name other settings use to refer to this tenant'),
     cloud: z
       .enum(CLOUD_NAMES)
       .default('global')
@@ -80,7 +77,7 @@ export const domainSchema = z
       .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as example.com')
       .transform((s) => s.toLowerCase())
       .describe('email domain served, e.g. example.com (lower-cased)'),
-    tenant: z.string().min(1).default('default').describe('id of the tenant whose mailboxes live in this domain'),
+    tenant: z.string().min(1).default(ENV_TENANT_ID).describe('id of the tenant whose mailboxes live in this domain'),
     lookupMailbox: z.string().email().optional().describe('mailbox put in the getSchedule URL; default: an attendee'),
     lookupMailboxes: z
       .array(z.string().email())
@@ -246,47 +243,41 @@ export const configSchema = z
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 
-/** Secrets resolved (inline or from file) and cross-references checked: what the relay runs on. */
-export interface ResolvedTenant {
-  id: string;
+type ParsedTenant = ParsedConfig['tenants'][number];
+type ParsedGoogleClient = ParsedConfig['google']['clients'][number];
+type SecretFile<K extends string> = K | `${K}File`;
+
+/**
+ * A tenant as the relay runs it: its cloud resolved to `authority`/`graphEndpoint`, its secret (or certificate key)
+ * read. `secretFiles`: the files they came from, re-read when they change.
+ */
+export type ResolvedTenant = Pick<ParsedTenant, 'id' | 'clientId'> & {
   authority: string;
   graphEndpoint: string;
-  clientId: string;
   clientSecret?: string;
-  certificate?: { privateKey: string; thumbprintSha256: string; x5c?: string };
-  /** Files the secret (or the certificate key) was read from, re-read when they change. */
+  certificate?: Omit<NonNullable<ParsedTenant['certificate']>, SecretFile<'privateKey'>> & { privateKey: string };
   secretFiles?: { clientSecret?: string; privateKey?: string };
-}
-export interface ResolvedDomain {
-  name: string;
-  tenant: string;
-  lookupMailbox?: string;
-  lookupMailboxes?: string[];
-  disclosure: 'freeBusy' | 'details';
-  basicAuth?: BasicAccount[];
-}
-export interface RelayConfig {
+};
+export type ResolvedDomain = ParsedConfig['domains'][number];
+export type ResolvedGoogleClient = Omit<ParsedGoogleClient, SecretFile<'clientSecret' | 'previousClientSecret'>> & {
+  clientSecret: string;
+  previousClientSecret?: string;
+};
+
+/** The parts of the configuration the loader resolves beyond the schema: secrets read, clouds turned into URLs. */
+interface Resolved {
   /** True when no Microsoft tenant is configured: the relay runs on the embedded demo tenant. */
   demo: boolean;
-  server: { host: string; port: number; publicUrl?: string; plainHttp?: boolean };
-  google: { clients: { clientId: string; clientSecret: string; previousClientSecret?: string; domains?: string[] }[] };
-  tokens: { signingKey?: string; lifetimeSeconds: number; previousKeys?: string[] };
+  google: { clients: ResolvedGoogleClient[] };
+  /** `previousKeys`: the former signing key, when one is set (tokens it signed keep verifying). */
+  tokens: Omit<ParsedConfig['tokens'], SecretFile<'signingKey' | 'previousSigningKey'>> & { signingKey?: string; previousKeys?: string[] };
   tenants: ResolvedTenant[];
   domains: ResolvedDomain[];
-  graph: ParsedConfig['graph'];
-  /** Optional so configurations built before these settings existed (tests) keep working: defaults apply. */
-  graphScale?: ParsedConfig['graphScale'];
-  cache?: ParsedConfig['cache'];
-  limits: ParsedConfig['limits'];
-  log: ParsedConfig['log'];
-  /** Optional so configurations built by hand (tests) need not spell them out; the loader always fills them. */
-  metrics?: { enabled: boolean; port?: number; token?: string };
-  shutdown?: ParsedConfig['shutdown'];
-  readiness?: ParsedConfig['readiness'];
-  /** Edge settings; optional so configs built in code may leave them out (EDGE_DEFAULTS then apply). */
-  tls?: TlsSettings;
-  access?: AccessSettings;
-  rateLimits?: RateLimitSettings;
-  concurrency?: ConcurrencySettings;
-  timeouts?: TimeoutSettings;
+  metrics: Omit<ParsedConfig['metrics'], SecretFile<'token'>> & { token?: string };
 }
+
+/**
+ * What the relay runs on: the schema's output (every section present, defaults filled in by the schema alone)
+ * with the resolved parts in place of their raw forms. Made only by the loader (`loadConfig`, `configFromRaw`), frozen.
+ */
+export type RelayConfig = Omit<ParsedConfig, keyof Resolved> & Resolved;

@@ -1,5 +1,17 @@
-// Shared fixtures for the config tests: a fake file system and a complete environment in the original relay's names.
+// Shared fixtures for the tests: configurations made as the loader makes them, a fake file system, and a complete
+// environment in the original relay's names.
+import { configFromRaw } from './load.js';
+import type { RawConfig, RelayConfig } from './schema.js';
 import type { ReadFile } from './yaml-source.js';
+
+/**
+ * The one way tests build a RelayConfig: `raw` (the YAML shape, every section optional) through the real schema (its
+ * defaults), the loader's cross-checks and secret resolution (`...File` secrets read from `files`, no disk), then
+ * deep-frozen, exactly as loadConfig returns it. Invalid settings throw the loader's ConfigError.
+ */
+export function configFrom(raw: RawConfig = {}, files: Record<string, string> = {}): RelayConfig {
+  return configFromRaw(structuredClone(raw) as Record<string, unknown>, { readFile: fakeFiles(files) });
+}
 
 /** A readFile over an in-memory map; a missing path fails like fs does (ENOENT). */
 export function fakeFiles(files: Record<string, string>): ReadFile {

@@ -2,6 +2,7 @@
 import { timeBudget } from '../clock.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { configFrom } from '../config/test-support.js';
 import { createGraphScheduleSource } from '../graph/get-schedule.js';
 import { DEMO_DOMAIN, DEMO_MAILBOXES, demoTenantData, nearestDstTransition, startDemoTenant } from './demo-tenant.js';
 
@@ -42,8 +43,10 @@ describe('startDemoTenant', () => {
   it.each(dates.map((at) => [new Date(at).toISOString(), at] as const))('serves the demo calendars at %s to the production client, which trusts only the demo CA it is given', async (_, at) => {
     const now = () => at;
     const demo = await startDemoTenant({ now, id: 'demo' });
-    const source = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 2, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), extraCa: demo.ca, now });
-    const untrusting = createGraphScheduleSource({ tenants: [demo.tenant], graph: { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 1, retryAfterCeilingMs: 1_000, chunkSize: 20 }, logger: pino({ level: 'silent' }), now });
+    const graphRaw = { attemptTimeoutMs: 3_000, retryAfterCeilingMs: 1_000 };
+    const { graph, graphScale: scale } = configFrom({ graph: { ...graphRaw, maxAttempts: 2 } });
+    const source = createGraphScheduleSource({ tenants: [demo.tenant], graph, scale, logger: pino({ level: 'silent' }), extraCa: demo.ca, now });
+    const untrusting = createGraphScheduleSource({ tenants: [demo.tenant], graph: configFrom({ graph: { ...graphRaw, maxAttempts: 1 } }).graph, scale, logger: pino({ level: 'silent' }), now });
     try {
       expect(demo.tenant).toMatchObject({ id: 'demo', graphEndpoint: demo.fake.url, authority: expect.stringMatching(new RegExp(`^${demo.fake.url}/`)) });
       const mailboxes = [...DEMO_MAILBOXES, `nobody@${DEMO_DOMAIN}`];

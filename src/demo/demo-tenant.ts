@@ -117,12 +117,12 @@ export interface DemoTenant {
  * Starts the fake Graph with the demo tenant; `id` is the tenant name the relay's domains refer to. The calendars
  * are laid out around `now()` at start, and the fake's tokens live on the same clock as the relay's.
  */
-export async function startDemoTenant(options: { now: Clock; id?: string }): Promise<DemoTenant> {
+export async function startDemoTenant(options: { now: Clock; id: string }): Promise<DemoTenant> {
   const fake = await startFakeGraph({ tenants: [demoTenantData(options.now())], now: options.now });
   return {
     fake,
     tenant: {
-      id: options.id ?? 'default',
+      id: options.id,
       authority: `${fake.url}/${DEMO_TENANT_ID}`,
       graphEndpoint: fake.url,
       clientId: DEMO_CLIENT_ID,

@@ -4,10 +4,13 @@ import { defaultNamespaceRequest, hPrefixedRequest, requestSamples, sample } fro
 import { EwsFault } from '../errors/index.js';
 import { parseAvailabilityRequest, parseDateTime } from './parse-availability-request.js';
 import { parseSoapRequest } from './soap-request.js';
-import { DEFAULT_XML_LIMITS } from './xml-parse.js';
+import { configFrom } from '../config/test-support.js';
+import { xmlLimits } from './xml-parse.js';
+
+const XML_LIMITS = xmlLimits(configFrom().limits);
 
 const parse = (xml: string) => {
-  const soap = parseSoapRequest(xml, DEFAULT_XML_LIMITS);
+  const soap = parseSoapRequest(xml, XML_LIMITS);
   return { soap, input: parseAvailabilityRequest(soap.operation) };
 };
 
@@ -26,7 +29,7 @@ describe('sample requests', () => {
 
   for (const { name, xml } of requestSamples()) {
     it(`parses ${name}`, () => {
-      const soap = parseSoapRequest(xml, DEFAULT_XML_LIMITS);
+      const soap = parseSoapRequest(xml, XML_LIMITS);
       expect(soap.operation.ns).toBe('http://schemas.microsoft.com/exchange/services/2006/messages');
       if (soap.operation.local === 'GetUserAvailabilityRequest') {
         const input = parseAvailabilityRequest(soap.operation);
@@ -79,7 +82,7 @@ describe('sample requests', () => {
     }
     // Right local names in the wrong namespace are not EWS.
     const wrong = defaultNamespaceRequest(opts).replace('xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"', 'xmlns="urn:wrong"');
-    expect(parseSoapRequest(wrong, DEFAULT_XML_LIMITS).operation.ns).toBe('urn:wrong');
+    expect(parseSoapRequest(wrong, XML_LIMITS).operation.ns).toBe('urn:wrong');
   });
 });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { child, parseXml, XmlRejected } from './xml-parse.js';
+import { configFrom } from '../config/test-support.js';
+import { child, parseXml as parseWith, xmlLimits, XmlRejected } from './xml-parse.js';
+
+/** The parser with the limits of the default configuration. */
+const parseXml = (source: string) => parseWith(source, xmlLimits(configFrom().limits));
 
 describe('parseXml', () => {
   it('resolves prefixes and default namespaces to URIs', () => {

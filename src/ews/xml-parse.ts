@@ -1,6 +1,7 @@
 // Namespace-aware XML parsing of request bodies into a small element tree, with hard limits.
 // saxes does the XML (well-formedness, namespaces); this file refuses DTDs and bounds the tree.
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import type { RelayConfig } from '../config/schema.js';
 
 export interface XmlElement {
   /** Namespace URI ('' when none). */
@@ -20,7 +21,13 @@ export interface XmlLimits {
   maxTextLength: number;
 }
 
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxDepth: 32, maxElements: 20_000, maxTextLength: 65_536 };
+/** Longest text node or attribute value accepted in a request (not a setting). */
+export const MAX_XML_TEXT_LENGTH = 65_536;
+
+/** The parser limits of the configured request limits. */
+export function xmlLimits(limits: RelayConfig['limits']): XmlLimits {
+  return { maxDepth: limits.maxXmlDepth, maxElements: limits.maxXmlElements, maxTextLength: MAX_XML_TEXT_LENGTH };
+}
 
 export class XmlRejected extends Error {
   override readonly name = 'XmlRejected';
@@ -104,7 +111,7 @@ Object.assign(TreeParser.prototype as unknown as Record<string, unknown>, {
 });
 
 /** Parses a whole document; throws XmlRejected for malformed XML, DTDs or limits exceeded. */
-export function parseXml(source: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
+export function parseXml(source: string, limits: XmlLimits): XmlElement {
   const tree = new TreeBuilder(limits);
   // Put back as found: a parse within a parse (none today) would leave the outer one its tree.
   const outer = building;

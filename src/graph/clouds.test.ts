@@ -6,7 +6,7 @@ import { CLOUDS, cloudEndpoints, type CloudName } from '../config/clouds.js';
 import { loadConfig } from '../config/load.js';
 import { generateClientCertificate } from '../demo/tls.js';
 import { createGraphScheduleSource } from './get-schedule.js';
-import { CLIENT_ID, CLIENT_SECRET, graphConfig, harness, query, silentLogger, TENANT_ID, type Harness } from './test-support.js';
+import { CLIENT_ID, CLIENT_SECRET, graphConfig, graphScale, harness, query, silentLogger, TENANT_ID, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -57,7 +57,7 @@ describe('national clouds', () => {
       const router = new CloudRouter(h.fake.url, h.fake.ca);
       const ends = cloudEndpoints({ cloud, tenantId: TENANT_ID });
       const tenant = { id: 'contoso', authority: ends.authority!, graphEndpoint: ends.graphEndpoint!, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
-      const source = createGraphScheduleSource({ tenants: [tenant], graph: graphConfig, logger: silentLogger, dispatcher: router });
+      const source = createGraphScheduleSource({ tenants: [tenant], graph: graphConfig, scale: graphScale(), logger: silentLogger, dispatcher: router });
       const [alice] = await source.getSchedules(query(['alice@example.com']));
       await source.close();
       await router.close();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphScheduleSource } from './get-schedule.js';
 import { createGraphHttp, HttpFailure } from './http.js';
 import type { GraphObserver } from './observer.js';
-import { graphConfig, harness, query, silentLogger, tenantConfig, type Harness } from './test-support.js';
+import { graphConfig, graphScale, harness, query, silentLogger, tenantConfig, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -134,7 +134,7 @@ describe('getSchedules when Graph misbehaves', () => {
     }
     h = await harness();
     const agent = new RecordingAgent({ connect: { ca: h.fake.ca } });
-    const source = createGraphScheduleSource({ tenants: [tenantConfig(h.fake)], graph: graphConfig, logger: silentLogger, dispatcher: agent });
+    const source = createGraphScheduleSource({ tenants: [tenantConfig(h.fake)], graph: graphConfig, scale: graphScale(), logger: silentLogger, dispatcher: agent });
     expect(codes(await source.getSchedules(query(['alice@example.com'])))).toEqual(['ok']);
     await agent.close();
     expect(origins.length).toBeGreaterThanOrEqual(3); // metadata, token, getSchedule
@@ -145,10 +145,10 @@ describe('getSchedules when Graph misbehaves', () => {
   it('ends an answer larger than the bound, with or without a Content-Length, and does not ask again', async () => {
     h = await harness({ extraMailboxes: 20 });
     const fake = h.fake;
-    const http = createGraphHttp({ allowedHosts: [new URL(fake.url).host], extraCa: fake.ca, maxResponseBytes: 4096 });
+    const http = createGraphHttp({ allowedHosts: [new URL(fake.url).host], extraCa: fake.ca, connectTimeoutMs: graphScale().connectTimeoutMs, maxResponseBytes: 4096 });
     const failures: string[] = [];
     const observer: GraphObserver = { graphCall: ({ result }) => void ('failure' in result && failures.push(result.failure)) };
-    const bounded = createGraphScheduleSource({ tenants: [tenantConfig(fake)], graph: graphConfig, logger: silentLogger, http, observer, sleep: async () => undefined });
+    const bounded = createGraphScheduleSource({ tenants: [tenantConfig(fake)], graph: graphConfig, scale: graphScale(), logger: silentLogger, http, observer, sleep: async () => undefined });
     const many = Array.from({ length: 20 }, (_, i) => `m${String(i).padStart(2, '0')}@example.com`);
     try {
       // A small answer still fits.
@@ -168,7 +168,7 @@ describe('getSchedules when Graph misbehaves', () => {
   });
 
   it('refuses hosts outside the allow-list before connecting', async () => {
-    const http = createGraphHttp({ allowedHosts: ['graph.microsoft.com'] });
+    const http = createGraphHttp({ allowedHosts: ['graph.microsoft.com'], connectTimeoutMs: graphScale().connectTimeoutMs });
     await expect(http.send('https://login.example.net/x', { method: 'GET', timeoutMs: 1000 })).rejects.toMatchObject({ kind: 'host-not-allowed' });
     await expect(http.send('http://graph.microsoft.com/x', { method: 'GET', timeoutMs: 1000 })).rejects.toBeInstanceOf(HttpFailure);
     await http.close();

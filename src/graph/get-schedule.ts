@@ -38,14 +38,13 @@ export interface GraphScheduleSourceOptions {
   dispatcher?: Dispatcher;
   /** Told about every Graph attempt, retry and token request (metrics, readiness). */
   observer?: GraphObserver;
-  /** Concurrency per URL mailbox, connect timeout, breaker, secret rotation (defaults: the schema's). */
-  scale?: Partial<GraphScale>;
+  /** Concurrency per URL mailbox, connect timeout, breaker, secret rotation (the configuration's graphScale). */
+  scale: GraphScale;
   /** Where calls per URL mailbox are counted (default: in this process, scale.maxConcurrentPerMailbox each). */
   slots?: CallSlots;
 }
 
-export type GraphScale = NonNullable<RelayConfig['graphScale']>;
-export const DEFAULT_SCALE: GraphScale = { maxConcurrentPerMailbox: 4, connectTimeoutMs: 3_000, breakerFailures: 5, breakerCooldownMs: 30_000, secretCheckMs: 1_000 };
+export type GraphScale = RelayConfig['graphScale'];
 
 export interface GraphScheduleSource extends ScheduleSource {
   close(): Promise<void>;
@@ -57,7 +56,7 @@ export function createGraphScheduleSource(options: GraphScheduleSourceOptions): 
   const { graph, logger } = options;
   const now = options.now ?? systemClock;
   const tenants = new Map(options.tenants.map((t) => [t.id, t]));
-  const scale: GraphScale = { ...DEFAULT_SCALE, ...options.scale };
+  const scale: GraphScale = options.scale;
   const observer = options.observer ?? {};
   const ownsHttp = !options.http;
   const http =

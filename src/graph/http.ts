@@ -7,7 +7,8 @@ export interface GraphHttpOptions {
   allowedHosts: Iterable<string>;
   /** PEM trusted in addition to Node's roots (the demo tenant's CA); production uses NODE_EXTRA_CA_CERTS. */
   extraCa?: string;
-  connectTimeoutMs?: number;
+  /** TCP+TLS connect limit, ms (the relay's: graphScale.connectTimeoutMs, capped by graph.attemptTimeoutMs). */
+  connectTimeoutMs: number;
   /** Longest wait for response headers, and between body chunks, ms (each attempt also has its own limit). */
   responseTimeoutMs?: number;
   /** Injected dispatcher (tests); when given, extraCa and connectTimeoutMs are ignored. */
@@ -180,7 +181,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     options.dispatcher ??
     new Agent({
       connect: {
-        timeout: options.connectTimeoutMs ?? 3_000,
+        timeout: options.connectTimeoutMs,
         // Node's roots stay trusted; the extra CA is added, not substituted. One context for every connection:
         // passing `ca` instead would parse all ~140 roots again per TLS connection.
         ...(options.extraCa ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.extraCa] }) } : {}),

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphHttp, type GraphHttp } from './http.js';
-import { CLIENT_SECRET, harness, query, TENANT_ID, type Harness } from './test-support.js';
+import { CLIENT_SECRET, graphScale, harness, query, TENANT_ID, type Harness } from './test-support.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -42,7 +42,7 @@ function countingHttp() {
       }
     },
   };
-  return { http, peak, calls, bind: (x: Harness) => (real = createGraphHttp({ allowedHosts: [new URL(x.fake.url).host], extraCa: x.fake.ca })) };
+  return { http, peak, calls, bind: (x: Harness) => (real = createGraphHttp({ allowedHosts: [new URL(x.fake.url).host], extraCa: x.fake.ca, connectTimeoutMs: graphScale().connectTimeoutMs })) };
 }
 
 function capture() {
@@ -80,7 +80,7 @@ describe('circuit breaker per tenant', () => {
   it('opens after repeated failures, fails fast without calling Graph, logs it, and closes after a good trial', async () => {
     let clock = Date.UTC(2026, 11, 1, 9);
     const log = capture();
-    h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
+    h = await harness({ source: { now: () => clock, logger: log.logger }, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } });
     const q = () => query(['alice@example.com'], { budget: timeBudget(10_000) });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
     expect(codes(await h.source.getSchedules(q()))).toEqual(['upstream']);
@@ -104,7 +104,7 @@ describe('circuit breaker per tenant', () => {
   it('takes a call that never reached Graph as no verdict: a half-open trial stays a trial, and nothing is logged as closed', async () => {
     let clock = Date.UTC(2026, 11, 1, 9);
     const log = capture();
-    h = await harness({ source: { now: () => clock, logger: log.logger, scale: { breakerFailures: 1, breakerCooldownMs: 30_000 } } });
+    h = await harness({ source: { now: () => clock, logger: log.logger }, scale: { breakerFailures: 1, breakerCooldownMs: 30_000 } });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(log.lines.filter((l) => l.includes('graph.breaker_open'))).toHaveLength(1);
@@ -123,7 +123,7 @@ describe('circuit breaker per tenant', () => {
 
   it('opens under a brownout even when lookups that ran out of time come between the failures', async () => {
     const clock = Date.UTC(2026, 11, 1, 9);
-    h = await harness({ source: { now: () => clock, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } } });
+    h = await harness({ source: { now: () => clock }, scale: { breakerFailures: 2, breakerCooldownMs: 30_000 } });
     h.fake.failNext({ path: 'getSchedule', status: 503, times: 100 });
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(codes(await h.source.getSchedules(query(['alice@example.com'], { budget: timeBudget(-1) })))).toEqual(['timeout']);
@@ -135,7 +135,7 @@ describe('circuit breaker per tenant', () => {
   });
 
   it('does not count a 400 (a problem of the request, not of Graph) towards opening', async () => {
-    h = await harness({ source: { scale: { breakerFailures: 1 } } });
+    h = await harness({ scale: { breakerFailures: 1 } });
     h.fake.failNext({ path: 'getSchedule', status: 400 });
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['upstream']);
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ok']);
@@ -169,7 +169,7 @@ describe('secret rotation', () => {
     const file = join(dir, 'graph-secret');
     writeFileSync(file, `${CLIENT_SECRET}\n`);
     const log = capture();
-    h = await harness({ tenant: { secretFiles: { clientSecret: file } }, source: { logger: log.logger, scale: { secretCheckMs: 0 } } });
+    h = await harness({ tenant: { secretFiles: { clientSecret: file } }, source: { logger: log.logger }, scale: { secretCheckMs: 0 } });
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ok']);
     expect(codes(await h.source.getSchedules(query(['alice@example.com'])))).toEqual(['ok']);
     expect(h.fake.tokenRequests).toBe(1);

@@ -1,7 +1,8 @@
 // Shared fixtures for the Graph adapter's tests: a fake tenant over HTTPS and a source wired to it.
 import { timeBudget } from '../clock.js';
 import pino from 'pino';
-import type { RelayConfig, ResolvedTenant } from '../config/schema.js';
+import type { RawConfig, ResolvedTenant } from '../config/schema.js';
+import { configFrom } from '../config/test-support.js';
 import { startFakeGraph, type FakeGraph, type FakeMailbox, type FakeTenant } from '../demo/fake-graph.js';
 import { createGraphScheduleSource, type GraphScheduleSource, type GraphScheduleSourceOptions } from './get-schedule.js';
 import type { ScheduleQuery } from '../availability/schedule-source.js';
@@ -12,7 +13,13 @@ export const CLIENT_SECRET = 'right-secret';
 export const T0 = Date.UTC(2026, 11, 1); // 2026-12-01T00:00Z
 const hour = 3_600_000;
 
-export const graphConfig: RelayConfig['graph'] = { deadlineMs: 10_000, attemptTimeoutMs: 3_000, maxAttempts: 3, retryAfterCeilingMs: 2_000, chunkSize: 20 };
+/** The Graph adapter tests' graph section (deadline and chunk size: the schema's defaults). */
+export const graphConfig = configFrom({ graph: { attemptTimeoutMs: 3_000, maxAttempts: 3, retryAfterCeilingMs: 2_000 } }).graph;
+
+/** A graphScale section: the schema's defaults with `raw` on top. */
+export function graphScale(raw: RawConfig['graphScale'] = {}) {
+  return configFrom({ graphScale: raw }).graphScale;
+}
 
 export function mailbox(events: FakeMailbox['events'] = []): FakeMailbox {
   return {
@@ -50,13 +57,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A fake tenant and a source against it; sleeps are recorded and skipped so retries cost no wall time. */
-export async function harness(options: { extraMailboxes?: number; tenant?: Partial<ResolvedTenant>; apps?: FakeTenant['apps']; source?: Partial<GraphScheduleSourceOptions> } = {}): Promise<Harness> {
+/**
+ * A fake tenant and a source against it; sleeps are recorded and skipped so retries cost no wall time. `scale`: raw
+ * graphScale settings, through the schema.
+ */
+export async function harness(
+  options: { extraMailboxes?: number; tenant?: Partial<ResolvedTenant>; apps?: FakeTenant['apps']; scale?: RawConfig['graphScale']; source?: Partial<Omit<GraphScheduleSourceOptions, 'scale'>> } = {},
+): Promise<Harness> {
   const fake = await startFakeGraph({ tenants: [tenantData(options.extraMailboxes ?? 0, options.apps)] });
   const sleeps: number[] = [];
   const source = createGraphScheduleSource({
     tenants: [tenantConfig(fake, options.tenant)],
     graph: graphConfig,
+    scale: graphScale(options.scale),
     logger: silentLogger,
     extraCa: fake.ca,
     random: () => 0.5,

@@ -36,8 +36,8 @@ export interface MsalTokenProviderOptions {
   /** Limit of each request MSAL makes (metadata, token), ms. */
   requestTimeoutMs: number;
   observer?: GraphObserver;
-  /** Secret files are re-read on use at most this often, ms (0: every use). Default 1000. */
-  secretCheckMs?: number;
+  /** Secret files are re-read on use at most this often, ms (0: every use); the relay's graphScale.secretCheckMs. */
+  secretCheckMs: number;
   /** Wall clock for token lifetimes, secret re-reads and client assertions (default: the system's). */
   now?: Clock;
   /** Reads a secret file (default fs.readFileSync as UTF-8). */
@@ -118,7 +118,7 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
   const apps = new Map<string, { cca: ConfidentialClientApplication; lifetime: TokenLifetime }>();
   const now = options.now ?? systemClock;
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const checkEvery = options.secretCheckMs ?? 1_000;
+  const checkEvery = options.secretCheckMs;
   const checkedAt = new Map<string, number>();
 
   /**

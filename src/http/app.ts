@@ -5,7 +5,6 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AccessTokens } from '../auth/access-tokens.js';
 import { BasicAccounts } from '../auth/basic-accounts.js';
-import { EDGE_DEFAULTS } from '../config/edge-schema.js';
 import { EdgeError, toWire } from '../errors/index.js';
 import type { DomainPolicy } from '../availability/lookup.js';
 import type { RelayConfig } from '../config/schema.js';
@@ -13,6 +12,7 @@ import type { ScheduleSource } from '../availability/schedule-source.js';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 import { ConcurrencyGate, registerRateLimits } from './edge-limits.js';
+import { xmlLimits } from '../ews/xml-parse.js';
 import { ScratchBuffer } from '../ews/xml-writer.js';
 import { ServerTimeZones } from '../ews/server-time-zones.js';
 import { ewsRoute } from './ews-route.js';
@@ -49,13 +49,10 @@ function requestId(header: string | string[] | undefined): string {
   return typeof header === 'string' && UUID.test(header) ? header.toLowerCase() : randomUUID();
 }
 
-/** Config whose tenants, domains and Google clients are final (the demo tenant already filled in). */
-export type EffectiveConfig = Omit<RelayConfig, 'demo'> & { demo: boolean };
-
-export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<FastifyInstance> {
+/** The app of a configuration whose tenants are final: in demo mode, the one createRelay gave its demo tenant. */
+export async function buildApp(config: RelayConfig, deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? systemClock;
-  const timeouts = config.timeouts ?? EDGE_DEFAULTS.timeouts;
-  const server = createServerSetup(config.tls, timeouts, deps.logger);
+  const server = createServerSetup(config.tls, config.timeouts, deps.logger);
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: config.limits.maxBodyBytes,
@@ -85,8 +82,8 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
   });
   if (deps.metrics) {
     countHttpRequests(app, deps.metrics);
-    if ((config.metrics?.enabled ?? true) && config.metrics?.port === undefined) {
-      await app.register(metricsRoute, { metrics: deps.metrics, token: config.metrics?.token });
+    if (config.metrics.enabled && config.metrics.port === undefined) {
+      await app.register(metricsRoute, { metrics: deps.metrics, token: config.metrics.token });
     }
   }
   await app.register(readinessRoute, { readiness: deps.readiness });
@@ -114,10 +111,10 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     ]),
   );
 
-  const access = config.access ?? EDGE_DEFAULTS.access;
+  const access = config.access;
   const enforced = access.allowList === 'on' || (access.allowList === 'auto' && !config.demo);
   registerSourceAccess(app, new SourceAccess(access, enforced));
-  const limits = await registerRateLimits(app, config.rateLimits ?? EDGE_DEFAULTS.rateLimits, now);
+  const limits = await registerRateLimits(app, config.rateLimits, now);
 
   await app.register(formbody, { bodyLimit: 16_384 });
   app.get(HEALTH_PATH, async () => ({ status: 'ok' }));
@@ -128,13 +125,13 @@ export async function buildApp(config: EffectiveConfig, deps: AppDeps): Promise<
     basic: new BasicAccounts(config.domains, now),
     clients: new Map(config.google.clients.map((c) => [c.clientId, c])),
     limits,
-    gate: new ConcurrencyGate(config.concurrency ?? EDGE_DEFAULTS.concurrency),
+    gate: new ConcurrencyGate(config.concurrency),
     deps: {
       domains,
       source: deps.scheduleSource,
       deadlineMs: config.graph.deadlineMs,
       now,
-      limits: { maxDepth: config.limits.maxXmlDepth, maxElements: config.limits.maxXmlElements, maxTextLength: 65_536 },
+      limits: xmlLimits(config.limits),
       scratch: new ScratchBuffer(),
       timeZones: new ServerTimeZones(),
     },

@@ -2,28 +2,33 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { buildApp, type EffectiveConfig } from '../../src/http/app.js';
+import type { RawConfig, RelayConfig } from '../../src/config/schema.js';
+import { configFrom } from '../../src/config/test-support.js';
+import { buildApp } from '../../src/http/app.js';
 import type { ScheduleSource } from '../../src/availability/schedule-source.js';
 import { createLogger } from '../../src/logger.js';
 
 export const CLIENT = { clientId: 'google-interop', clientSecret: 'test-secret-0123456789abcdef0123456789abcdef' };
 
-export function testConfig(overrides: Partial<EffectiveConfig> = {}): EffectiveConfig {
-  return {
-    demo: false,
-    server: { host: '127.0.0.1', port: 0 },
-    google: { clients: [CLIENT] },
-    tokens: { signingKey: 'test-signing-key-test-signing-key-0000', lifetimeSeconds: 3600 },
-    tenants: [{ id: 'default', authority: 'https://login.invalid/t', graphEndpoint: 'https://graph.invalid', clientId: 'x', clientSecret: 'graph-secret' }],
-    domains: [
-      { name: 'example.com', tenant: 'default', disclosure: 'details' },
-      { name: 'private.example', tenant: 'default', disclosure: 'freeBusy' },
-    ],
-    graph: { deadlineMs: 5000, attemptTimeoutMs: 2000, maxAttempts: 3, retryAfterCeilingMs: 2000, chunkSize: 20 },
-    limits: { maxBodyBytes: 1_048_576, maxXmlDepth: 32, maxXmlElements: 20_000 },
-    log: { level: 'info' },
-    ...overrides,
-  };
+/** Raw settings of the app tests: one tenant, two domains, one Google client; the schema fills in the rest. */
+const APP_RAW: RawConfig = {
+  server: { host: '127.0.0.1', port: 0 },
+  google: { clients: [CLIENT] },
+  tokens: { signingKey: 'test-signing-key-test-signing-key-0000' },
+  tenants: [{ id: 'default', authority: 'https://login.invalid/t', graphEndpoint: 'https://graph.invalid', clientId: 'x', clientSecret: 'graph-secret' }],
+  domains: [
+    { name: 'example.com', tenant: 'default', disclosure: 'details' },
+    { name: 'private.example', tenant: 'default', disclosure: 'freeBusy' },
+  ],
+  graph: { deadlineMs: 5000, attemptTimeoutMs: 2000, maxAttempts: 3, retryAfterCeilingMs: 2000 },
+};
+
+/**
+ * The app tests' configuration through configFrom (schema, loader, frozen); `overrides` are raw settings replacing
+ * whole top-level sections of the base (`tenants: []` with `domains: []` gives demo mode).
+ */
+export function testConfig(overrides: RawConfig = {}): RelayConfig {
+  return configFrom({ ...APP_RAW, ...overrides });
 }
 
 export interface TestApp {
@@ -33,7 +38,7 @@ export interface TestApp {
   ews(xml: string, token?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }>;
 }
 
-export async function makeTestApp(source: ScheduleSource, overrides: Partial<EffectiveConfig> = {}, now?: () => number): Promise<TestApp> {
+export async function makeTestApp(source: ScheduleSource, overrides: RawConfig = {}, now?: () => number): Promise<TestApp> {
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -16,6 +16,8 @@ export interface GraphCheckOptions {
   mailboxes: ReadonlyMap<string, string>;
   extraCa?: string;
   timeoutMs: number;
+  /** How often secret files are re-read (the configuration's graphScale.secretCheckMs). */
+  secretCheckMs: number;
   now: () => number;
   step(label: string): (ok: boolean) => void;
 }
@@ -31,7 +33,7 @@ export async function graphChecks(o: GraphCheckOptions): Promise<Check[]> {
     ...(o.extraCa ? { extraCa: o.extraCa } : {}),
     connectTimeoutMs: o.timeoutMs,
   });
-  const provider = createMsalTokenProvider({ tenants: o.tenants, http, logger: pino({ level: 'silent' }), requestTimeoutMs: o.timeoutMs });
+  const provider = createMsalTokenProvider({ tenants: o.tenants, http, logger: pino({ level: 'silent' }), requestTimeoutMs: o.timeoutMs, secretCheckMs: o.secretCheckMs });
   const checks: Check[] = [];
   try {
     const tokens = new Map<string, string>();

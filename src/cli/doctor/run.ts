@@ -82,7 +82,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       const domain = m.split('@')[1]?.toLowerCase();
       if (domain && !byDomain.has(domain)) byDomain.set(domain, m);
     }
-    checks.push(...(await graphChecks({ tenants, domains, mailboxes: byDomain, timeoutMs, now, step, ...(graphCa ? { extraCa: graphCa } : {}) })));
+    checks.push(...(await graphChecks({ tenants, domains, mailboxes: byDomain, timeoutMs, secretCheckMs: config.graphScale.secretCheckMs, now, step, ...(graphCa ? { extraCa: graphCa } : {}) })));
 
     if (!base) {
       checks.push({ id: 'publicUrl', title: 'public URL', status: 'skip', detail: 'server.publicUrl is not set, so what Google sees cannot be checked.', fix: 'Set RELAY_PUBLIC_URL (server.publicUrl) to the https URL Google is given, or pass --url.' });
