@@ -1,6 +1,7 @@
 // The reference GetUserAvailabilityResponse: the same answer write-availability-response.ts writes, built the
 // plain way, one string per element from element() and textElement() (which escape text with escapeXml), with
-// no byte fragments, caches or chunks.
+// no byte fragments, caches or chunks of its own. It shares with the fast writer what it is built from: those
+// helpers, serializableTimeZoneXml (which remembers the XML of frozen zones) and the views of build-view.ts.
 //
 // It is the reference the fast writer is tested against (reference-writer.test.ts checks the two byte for
 // byte), not used on the request path: keep it simple enough to trust by reading it beside the schema. Every
