@@ -1,5 +1,5 @@
 // EWS operation dispatch: body element (namespace URI + local name) -> operation -> SOAP answer.
-import type { DomainPolicy, LookupDeps } from '../availability/lookup.js';
+import type { DomainPolicy, LookupDeps, MailboxOutcome } from '../availability/lookup.js';
 import { lookupAvailability } from '../availability/lookup.js';
 import { rulesFromSerializable, rulesFromWindowsId, UTC_RULES } from '../availability/time-zone/index.js';
 import type { SerializableTimeZone, ZoneRules } from '../availability/time-zone/types.js';
@@ -85,12 +85,7 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
         const k = o.ok ? 'NoError' : responseCodeOf(o.failure);
         audit.results[k] = (audit.results[k] ?? 0) + 1;
       }
-      const body = writeAnswer(deps.scratch, (out) => {
-        out.bytes(ENVELOPE_OPEN_BYTES[schema]);
-        writeAvailabilityResponse(outcomes, out);
-        out.bytes(ENVELOPE_CLOSE_BYTES);
-      });
-      return { status: 200, body, audit };
+      return { status: 200, body: writeAvailabilityAnswer(outcomes, schema, deps.scratch), audit };
     }
     if (op.ns === NS.messages && op.local === 'GetServerTimeZones') {
       const ids = op.children
@@ -109,6 +104,18 @@ export async function handleEwsRequest(xml: string, caller: EwsCaller, deps: Ews
     }
     throw err;
   }
+}
+
+/**
+ * A GetUserAvailability answer as it is sent: the envelope's bytes around writeAvailabilityResponse, in the
+ * writer's pieces. Exported for reference-writer.test.ts, which checks it byte for byte.
+ */
+export function writeAvailabilityAnswer(outcomes: readonly MailboxOutcome[], schema: 'exchange-online' | 'exchange2010-sp2', scratch: ScratchBuffer): Buffer[] {
+  return writeAnswer(scratch, (out) => {
+    out.bytes(ENVELOPE_OPEN_BYTES[schema]);
+    writeAvailabilityResponse(outcomes, out);
+    out.bytes(ENVELOPE_CLOSE_BYTES);
+  });
 }
 
 function bodyZone(tz: SerializableTimeZone): ZoneRules {

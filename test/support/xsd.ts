@@ -1,9 +1,11 @@
-// Test helper: validates whole SOAP responses against the project's copy of the EWS XSDs (test/fixtures/ews/xsd,
-// origins in its README) with libxml2 compiled to wasm.
+// Test helper: validates whole SOAP responses, or bodies in the relay's own envelope, against the project's copy of
+// the EWS XSDs (test/fixtures/ews/xsd, origins in its README) with libxml2 compiled to wasm. The one validator the
+// tests use: a test with a body to check wraps it with expectBodyXsdValid rather than an envelope of its own.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
+import { soapEnvelope } from '../../src/ews/envelope.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The EWS schemas and client samples the tests use, carried in the repository. */
@@ -57,4 +59,13 @@ export async function expectXsdValid(envelopes: string | string[], flavour: Sche
   const errors = await xsdErrors(list, flavour);
   const bad = errors.flatMap((e, i) => (e.length ? [`document ${i}:\n  ${e.join('\n  ')}\n${list[i]!.slice(0, 2000)}`] : []));
   if (bad.length) throw new Error(`EWS XSD (${flavour}) validation failed:\n${bad.join('\n')}`);
+}
+
+/**
+ * expectXsdValid for body XML (using the m: and t: prefixes), each wrapped in the envelope the relay sends for
+ * `flavour`: for writers tested without the HTTP layer.
+ */
+export async function expectBodyXsdValid(bodies: string | string[], flavour: SchemaFlavour = 'exchange-online'): Promise<void> {
+  const list = Array.isArray(bodies) ? bodies : [bodies];
+  await expectXsdValid(list.map((body) => soapEnvelope(body, flavour)), flavour);
 }
