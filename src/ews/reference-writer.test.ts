@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { expectXsdValid } from '../../test/support/xsd.js';
 import { buildFreeBusyView, type ViewContext } from '../availability/build-view.js';
 import type { MailboxFailure, MailboxOutcome } from '../availability/lookup.js';
-import { ScheduleItemsBuilder, type ScheduleItem, type WorkingHours, type ZoneOffsetRule } from '../availability/schedule-source.js';
+import { FREE_BUSY_STATUSES, ScheduleItemsBuilder, type ScheduleItem, type WorkingHours, type ZoneOffsetRule } from '../availability/schedule-source.js';
 import { MAX_WINDOW_DAYS } from '../limits.js';
 import { rulesFromWindowsId, UTC_RULES, WINDOWS_ZONE_IDS } from '../availability/time-zone/index.js';
 import type { Disclosure, RequestedView } from '../availability/views.js';
-import { GRAPH_STATUSES } from '../graph/types.js';
+
 import { writeAvailabilityAnswer } from './handle-request.js';
 import { referenceAvailabilityEnvelope } from './reference-writer.js';
 import { ScratchBuffer } from './xml-writer.js';
@@ -65,7 +65,7 @@ function itemArb(w: WindowSpec, inside = false): fc.Arbitrary<ScheduleItem> {
       );
   const length = fc.oneof(fc.constantFrom(0, 30 * MINUTE, 60 * MINUTE), fc.integer({ min: 1, max: Math.min(span + DAY, 3 * DAY) }));
   return fc
-    .record({ start, length, status: fc.constantFrom(...GRAPH_STATUSES), isPrivate: fc.boolean(), subject: fc.option(text, { nil: undefined }), location: fc.option(text, { nil: undefined }) })
+    .record({ start, length, status: fc.constantFrom(...FREE_BUSY_STATUSES), isPrivate: fc.boolean(), subject: fc.option(text, { nil: undefined }), location: fc.option(text, { nil: undefined }) })
     .map(({ start, length, ...rest }) => ({ start, end: start + length, ...rest }));
 }
 
