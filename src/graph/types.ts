@@ -5,12 +5,6 @@ import type { FreeBusyStatus, CustomTimeZone, WorkingHours, ZoneOffsetRule } fro
 export const GRAPH_STATUSES = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] as const satisfies readonly FreeBusyStatus[];
 export type GraphStatus = (typeof GRAPH_STATUSES)[number];
 
-/** Graph dateTimeTimeZone. */
-export interface GraphDateTimeTimeZone {
-  dateTime: string;
-  timeZone: string;
-}
-
 /** Graph's workingHours, customTimeZone and its offsets: the shapes the domain takes as they are. */
 export type GraphWorkingHours = WorkingHours;
 export type GraphCustomTimeZone = CustomTimeZone;

@@ -2,7 +2,6 @@
 import { DAY_NAMES, type DayName } from './types.js';
 
 export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** Number of days in a month (month 1..12) of the proleptic Gregorian calendar. */

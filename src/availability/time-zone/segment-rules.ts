@@ -77,9 +77,3 @@ export function rulesFromSegments(source: SegmentSource): ZoneRules {
     toUtc,
   };
 }
-
-/** Segments for a zone that never changes offset. */
-export function fixedSegments(offsetMs: number): SegmentSource {
-  const seg: YearSegments = { changes: [], offsets: [offsetMs] };
-  return () => seg;
-}
