@@ -29,8 +29,6 @@ const ALLOWED: Record<string, string> = {
   'ews/handle-request.ts:KNOWN_OPERATIONS': CONSTANT_TABLE,
   'graph/attempt-outcome.ts:MISSING_USER_CODES': CONSTANT_TABLE,
   'availability/schedule-items.ts:statusSet': CONSTANT_TABLE,
-  'errors/wire.ts:faultCodes': `${CONSTANT_TABLE} (the catalog's SOAP entries by ResponseCode)`,
-  'errors/wire.ts:oauthCodes': `${CONSTANT_TABLE} (the catalog's OAuth entries by error code)`,
   'graph/schedule-wire.ts:utcZones': CONSTANT_TABLE,
   'graph/schedule-wire.ts:statuses': CONSTANT_TABLE,
   'http/source-access.ts:OPEN_PATHS': CONSTANT_TABLE,

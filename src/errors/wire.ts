@@ -13,12 +13,14 @@ export class RelayError extends Error {
   }
 }
 
-const faultCodes = new Map<string, ErrorCode>(
-  (Object.entries(ERRORS) as [ErrorCode, ErrorEntry][]).filter(([, e]) => e.surface === 'soap').map(([code, e]) => [e.wire!, code]),
-);
-const oauthCodes = new Map<string, ErrorCode>(
-  (Object.entries(ERRORS) as [ErrorCode, ErrorEntry][]).filter(([, e]) => e.surface === 'oauth').map(([code, e]) => [e.wire!, code]),
-);
+/** The catalog's entries of one surface by protocol code (the first entry wins where two share a code). */
+function byWire(surface: ErrorEntry['surface']): ReadonlyMap<string, ErrorCode> {
+  const out = new Map<string, ErrorCode>();
+  for (const [code, e] of Object.entries(ERRORS) as [ErrorCode, ErrorEntry][]) if (e.surface === surface && e.wire && !out.has(e.wire)) out.set(e.wire, code);
+  return out;
+}
+const faultCodes = byWire('soap');
+const oauthCodes = byWire('oauth');
 
 /** EWS ResponseCodes of the SOAP Faults in the catalog. */
 export type EwsFaultCode =
