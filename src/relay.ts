@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { deepFreeze } from './config/load.js';
 import type { RelayConfig } from './config/schema.js';
 import type { DemoTenant } from './demo/demo-tenant.js';
-import { createGraphScheduleSource } from './graph/schedule-source.js';
+import { createGraphScheduleSource } from './graph/index.js';
 import { combineObservers } from './graph/observer.js';
 import { buildApp } from './http/app.js';
 import { metricsRoute } from './http/observability-routes.js';

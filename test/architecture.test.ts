@@ -215,6 +215,45 @@ function ewsCodesProducedIn(files: string[]): string[] {
 }
 const graphProductionFiles = (baseDir: string): string[] => tsFilesUnder(join(baseDir, 'src/graph')).filter((f) => !new RegExp(TEST_FILE).test(f));
 
+// ---- each folder says what it owns and what it may import ------------------------------------------------
+//
+// Every folder directly under src/ has a README.md with an "Owns:" line and a "May import:" line. The layers
+// named in backticks before any "Never" in the latter (`config/`, `clock.ts`, ...) must cover every other layer
+// the folder's non-test files import, so the line cannot drift from the code. "May import: any folder" declares
+// a top-level folder that may use all the others.
+
+/** `folder: problem` for each folder under src/ of `baseDir` whose README is missing or does not declare its imports. */
+function undeclaredImports(result: ICruiseResult, baseDir: string): string[] {
+  const problems: string[] = [];
+  const folders = readdirSync(join(baseDir, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `src/${e.name}`);
+  for (const folder of folders.sort()) {
+    let text: string;
+    try {
+      text = readFileSync(join(baseDir, folder, 'README.md'), 'utf8');
+    } catch {
+      problems.push(`${folder}: no README.md`);
+      continue;
+    }
+    const mayImport = /^May import:([\s\S]*)/m.exec(text)?.[1];
+    if (!/^Owns:/m.test(text) || mayImport === undefined) {
+      problems.push(`${folder}: README.md lacks an "Owns:" or a "May import:" line`);
+      continue;
+    }
+    if (/^\s*any folder/.test(mayImport)) continue;
+    const declared = new Set([...mayImport.split(/\bNever\b/)[0]!.matchAll(/`([^`]+)`/g)].map(([, name]) => `src/${name!.replace(/\/$/, '')}`));
+    const used = new Map<string, string>();
+    for (const m of result.modules) {
+      if (layerOf(m.source) !== folder || new RegExp(TEST_FILE).test(m.source)) continue;
+      for (const d of m.dependencies) {
+        const to = layerOf(d.resolved);
+        if (to && to !== folder && !used.has(to)) used.set(to, `${m.source} -> ${d.resolved}`);
+      }
+    }
+    for (const [layer, via] of [...used].sort()) if (!declared.has(layer)) problems.push(`${folder}: imports ${layer} (${via}), which its README does not name`);
+  }
+  return problems;
+}
+
 // ---- the tests ------------------------------------------------------------------------------------------------
 
 let fixture: ICruiseResult;
@@ -299,5 +338,21 @@ describe('the Graph adapter speaks Graph, not EWS', () => {
     const files = graphProductionFiles(ROOT);
     expect(files.length).toBeGreaterThan(5);
     expect(ewsCodesProducedIn(files), 'EWS codes produced in src/graph/ (file:line): the adapter should report what Graph said and leave the EWS code to the domain').toEqual([]);
+  });
+});
+
+describe('each folder says what it owns and may import', () => {
+  it('self-check: reports the fixture folders without a README and the import its README does not name', () => {
+    expect(undeclaredImports(fixture, FIXTURE)).toEqual([
+      'src/availability: no README.md',
+      'src/cache: no README.md',
+      'src/ews: imports src/cache (src/ews/uses-cache.ts -> src/cache/store.ts), which its README does not name',
+      'src/graph: no README.md',
+      'src/http: README.md lacks an "Owns:" or a "May import:" line',
+    ]);
+  });
+
+  it('every folder under src/ has a README.md whose "May import:" line covers what its code imports', () => {
+    expect(undeclaredImports(real, ROOT)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { MAX_WINDOW_DAYS } from '../limits.js';
 import { failure, type MailboxSchedule, type ScheduleQuery, type ScheduleSource, type SourceFailure } from './schedule-source.js';
 import { buildFreeBusyView, type FreeBusyViewModel, type ViewContext } from './build-view.js';
 import type { ZoneRules } from './time-zone/types.js';
-import type { Disclosure, RequestedView } from './views.js';
+import type { Disclosure, RequestedView } from './build-view.js';
 
 /** A request time: a wall-clock time in the request's zone, or an instant (it carried an offset or Z). */
 export type ParsedDateTime = { kind: 'local'; localMs: number } | { kind: 'instant'; utcMs: number };

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScheduleItems } from './schedule-source.js';
 import type { FreeBusyStatus, ScheduleItem } from './schedule-source.js';
-import { mergedFreeBusy, slotCount, STATUS_DIGIT } from './merged-free-busy.js';
+import { mergedFreeBusy, slotCount, STATUS_DIGIT } from './build-view.js';
 
 const H = 3_600_000;
 const item = (start: number, end: number, status: FreeBusyStatus): ScheduleItem => ({ start, end, status, isPrivate: false });

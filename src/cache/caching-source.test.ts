@@ -9,7 +9,7 @@ import { defaultNamespaceRequest } from '../../test/support/samples.js';
 import { expectXsdValid } from '../../test/support/xsd.js';
 import { cacheKey, createCachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
-import type { CacheStore } from './store.js';
+import type { CacheStore } from './caching-source.js';
 
 const T0 = Date.UTC(2026, 11, 1);
 const hour = 3_600_000;

@@ -1,14 +1,12 @@
-// Builds the cache layer the configuration asks for: none, single flight alone, in-memory, or Redis.
+// Builds the cache layer the configuration asks for: none, single flight alone, in-memory, or Redis (see README.md).
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config/schema.js';
 import type { ScheduleSource } from '../availability/schedule-source.js';
-import { createCachingSource, type CacheObserver, type CachingSource } from './caching-source.js';
+import { createCachingSource, type CacheObserver, type CacheStore, type CachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
-import type { CacheStore } from './store.js';
 
-export { createCachingSource, cacheKey, type CacheObserver, type CacheResult, type CacheStats, type CachingSource } from './caching-source.js';
+export { createCachingSource, cacheKey, type CacheObserver, type CacheResult, type CacheStats, type CacheStore, type CachingSource } from './caching-source.js';
 export { createMemoryStore } from './memory-store.js';
-export type { CacheStore } from './store.js';
 
 export type CacheConfig = RelayConfig['cache'];
 

@@ -1,7 +1,7 @@
 // The in-memory cache store: LRU bounded by entries and bytes, each entry expiring by the injected clock.
 import { systemClock, type Clock } from '../clock.js';
 import { LRUCache } from 'lru-cache';
-import type { CacheStore } from './store.js';
+import type { CacheStore } from './caching-source.js';
 
 export interface MemoryStoreOptions {
   maxEntries: number;

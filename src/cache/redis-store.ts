@@ -1,7 +1,7 @@
 // The Redis cache store (ioredis): shared by replicas; fails fast instead of queueing while Redis is down.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { CacheStore } from './store.js';
+import type { CacheStore } from './caching-source.js';
 
 export interface RedisStoreOptions {
   url: string;

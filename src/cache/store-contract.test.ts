@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnavailable, startRedis, type RedisServer } from '../../test/support/redis-server.js';
 import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
-import type { CacheStore } from './store.js';
+import type { CacheStore } from './caching-source.js';
 
 const noRedis = redisUnavailable();
 let redis: RedisServer | undefined;

@@ -1,12 +1,10 @@
 // loadConfig: YAML file, then environment on top, through the one schema; every problem in one ConfigError; frozen.
 import { readFileSync } from 'node:fs';
 import { cloudEndpoints } from './clouds.js';
-import { crossCheck } from './cross-checks.js';
+import { checkClientDomains, crossCheck } from './cross-checks.js';
 import { overlayEnv } from './env-overlay.js';
 import { ConfigError, formatProblem, problemsFromIssues, type EnvLabels, type Problem } from './problems.js';
 import { configSchema, type ParsedConfig, type RelayConfig, type ResolvedTenant } from './schema.js';
-import { edgeSettings, googleClient, withPreviousKey } from './assemble-edge.js';
-import { checkClientDomains } from './edge-checks.js';
 import { checkSecretForms, resolveSecrets, secretFilePaths, secretSlots } from './secrets.js';
 import { findConfigFile, readYamlConfig, type Env, type ReadFile } from './yaml-source.js';
 
@@ -138,4 +136,34 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+// Assembling the edge settings and the rotation secrets of the validated configuration.
+type GoogleClientConfig = RelayConfig['google']['clients'][number];
+
+function googleClient(
+  parsed: ParsedConfig['google']['clients'][number],
+  clientSecret: string,
+  previousClientSecret: string | undefined,
+): GoogleClientConfig {
+  return {
+    clientId: parsed.clientId,
+    clientSecret,
+    ...(previousClientSecret === undefined ? {} : { previousClientSecret }),
+    ...(parsed.domains === undefined ? {} : { domains: [...parsed.domains] }),
+  };
+}
+
+function withPreviousKey(tokens: RelayConfig['tokens'], previous: string | undefined): RelayConfig['tokens'] {
+  return previous === undefined ? tokens : { ...tokens, previousKeys: [previous] };
+}
+
+function edgeSettings(data: ParsedConfig): Pick<RelayConfig, 'tls' | 'access' | 'rateLimits' | 'concurrency' | 'timeouts'> {
+  return {
+    ...(data.tls === undefined ? {} : { tls: { ...data.tls } }),
+    access: { ...data.access, allowedSources: [...data.access.allowedSources], trustedProxies: [...data.access.trustedProxies] },
+    rateLimits: { ...data.rateLimits },
+    concurrency: { ...data.concurrency },
+    timeouts: { ...data.timeouts },
+  };
 }

@@ -4,7 +4,7 @@ import { MAX_MAILBOXES, MAX_MERGED_INTERVAL_MINUTES, MIN_MERGED_INTERVAL_MINUTES
 import { daysInMonth } from '../availability/time-zone/calendar-math.js';
 import { DAY_NAMES, type DayName, type SerializableTimeZone, type TimeChange } from '../availability/time-zone/types.js';
 import type { ParsedDateTime } from '../availability/lookup.js';
-import type { RequestedView } from '../availability/views.js';
+import type { RequestedView } from '../availability/build-view.js';
 import { NS } from './xml-writer.js';
 import { child, childText, children, type XmlElement } from './xml-parse.js';
 

@@ -13,7 +13,7 @@ import type { MailboxFailure, MailboxOutcome } from '../availability/lookup.js';
 import { FREE_BUSY_STATUSES, ScheduleItemsBuilder, type ScheduleItem, type WorkingHours, type ZoneOffsetRule } from '../availability/schedule-source.js';
 import { MAX_WINDOW_DAYS } from '../limits.js';
 import { rulesFromWindowsId, UTC_RULES, WINDOWS_ZONE_IDS } from '../availability/time-zone/index.js';
-import type { Disclosure, RequestedView } from '../availability/views.js';
+import type { Disclosure, RequestedView } from '../availability/build-view.js';
 
 import { writeAvailabilityAnswer } from './handle-request.js';
 import { referenceAvailabilityEnvelope } from './reference-writer.js';

@@ -1,7 +1,7 @@
 // The breaker's state machine and the mailbox limiter's queue, on a fake clock and plain promises.
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './breaker.js';
-import { MailboxLimiter, SlotAbortedError } from './mailbox-limiter.js';
+import { MailboxLimiter, SlotAbortedError } from './call-slots.js';
 
 describe('CircuitBreaker', () => {
   it('opens after N consecutive failures, lets one trial through after the cool-down, and reopens if it fails', () => {

@@ -1,13 +1,12 @@
 // App-only Graph tokens: one MSAL ConfidentialClientApplication per tenant, tokens reused until near expiry on the
 // relay's clock, cold starts coalesced.
 import { readFileSync } from 'node:fs';
-import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+import { ConfidentialClientApplication, LogLevel, type Configuration, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from '@azure/msal-node';
 import type { Logger } from 'pino';
 import { stopwatch, systemClock, type Clock } from '../clock.js';
 import type { ResolvedTenant } from '../config/schema.js';
 import { certificateAssertion } from './client-assertion.js';
 import type { GraphHttp } from './http.js';
-import { createMsalNetworkClient } from './msal-network.js';
 import type { GraphObserver } from './observer.js';
 
 export interface TokenProvider {
@@ -210,5 +209,31 @@ export function createMsalTokenProvider(options: MsalTokenProviderOptions): Toke
       }
       return pending;
     },
+  };
+}
+
+// MSAL's INetworkModule on top of the relay's HTTP layer, so token traffic shares its CA, timeouts and host allow-list.
+/** `onBody` sees every parsed answer (the token provider reads `expires_in` from it). */
+function createMsalNetworkClient(http: GraphHttp, timeoutMs: number, onBody?: (body: unknown) => void): INetworkModule {
+  async function send<T>(method: 'GET' | 'POST', url: string, options: NetworkRequestOptions | undefined, timeout?: number): Promise<NetworkResponse<T>> {
+    const res = await http.send(url, {
+      method,
+      headers: options?.headers,
+      body: method === 'POST' ? (options?.body ?? '') : undefined,
+      timeoutMs: Math.min(timeout ?? timeoutMs, timeoutMs),
+    });
+    let body: T;
+    try {
+      body = JSON.parse(res.body) as T;
+    } catch {
+      // MSAL expects a parsed body; a non-JSON answer (a proxy page, a truncated body) is a failed call.
+      throw new Error(`authority answered HTTP ${res.status} with a body that is not JSON`);
+    }
+    onBody?.(body);
+    return { status: res.status, headers: res.headers, body };
+  }
+  return {
+    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) => send<T>('GET', url, options, timeout),
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>('POST', url, options),
   };
 }
