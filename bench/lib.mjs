@@ -13,7 +13,7 @@ export const benchBox = (i) => `u${String(i).padStart(3, '0')}@${BENCH_DOMAIN}`;
 export const denseBox = (i) => `d${String(i).padStart(3, '0')}@${DENSE_DOMAIN}`;
 
 /** The Node flags `npm start` gives the relay (package.json), so the benchmark runs it the way production does. */
-export const START_FLAGS = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'))
+const START_FLAGS = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'))
   .scripts.start.split(/\s+/)
   .filter((word) => word.startsWith('--'));
 

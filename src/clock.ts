@@ -12,7 +12,7 @@ export const systemClock: Clock = () => Date.now();
  * Monotonic milliseconds from an arbitrary origin, for durations only (a lookup's budget, how long a call took).
  * It never jumps when the wall clock is set, and a reading is never compared with a Clock reading.
  */
-export const monotonicMs = (): number => performance.now();
+const monotonicMs = (): number => performance.now();
 
 /** How long since the stopwatch started, ms (monotonic). */
 export function stopwatch(): () => number {

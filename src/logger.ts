@@ -1,7 +1,7 @@
 // The relay's pino logger: JSON lines, secrets and tokens redacted by path wherever they could appear.
 import { pino, type DestinationStream, type Logger } from 'pino';
 
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
@@ -29,7 +29,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 }
 
 /** The field names REDACT_PATHS end in: redacted wherever they are a line's own (top-level) field. */
-export const FLAT_REDACT_PATHS = [...new Set(REDACT_PATHS.map((path) => path.slice(path.lastIndexOf('.') + 1)))];
+const FLAT_REDACT_PATHS = [...new Set(REDACT_PATHS.map((path) => path.slice(path.lastIndexOf('.') + 1)))];
 
 /**
  * A child for lines the relay writes many times a second from its own flat fields (strings, numbers, arrays of
@@ -48,7 +48,7 @@ const LOGGED_PATHS = new Set(['/', '/token', '/EWS/Exchange.asmx', '/health-chec
  * What a log line says about a request: never the query string or an unknown path (a client may put a secret
  * there, however wrong that is), never headers or body.
  */
-export function requestForLog(req: { method?: string; url?: string; socket?: { remoteAddress?: string } }): Record<string, unknown> {
+function requestForLog(req: { method?: string; url?: string; socket?: { remoteAddress?: string } }): Record<string, unknown> {
   const url = typeof req.url === 'string' ? req.url : '';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
@@ -60,7 +60,7 @@ export function requestForLog(req: { method?: string; url?: string; socket?: { r
 }
 
 /** pino's error serializer without `rawPacket`: Node attaches the client's raw bytes (headers included) to parse errors. */
-export function errorForLog(err: Error): Record<string, unknown> {
+function errorForLog(err: Error): Record<string, unknown> {
   const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
   delete serialized['rawPacket'];
   return serialized;

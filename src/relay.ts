@@ -30,7 +30,7 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-export const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
+const DEMO_GOOGLE_CLIENT_ID = 'calendar-relay-demo';
 
 /**
  * Demo mode: the embedded fake tenant stands in for Microsoft; a fresh Google secret unless one is configured. The

@@ -2,7 +2,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /** scrypt$N$r$p$salt$hash, salt and hash base64url. N = 2^14, r = 8 (16 MiB, about 50 ms): OWASP's scrypt floor. */
-export const DEFAULT_SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
+const DEFAULT_SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 /** Bounds on what a configured hash may ask for, so a typo cannot make each check cost seconds or gigabytes. */
 const MAX_N = 1 << 20;

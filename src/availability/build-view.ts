@@ -24,12 +24,12 @@ const SHAPES: Record<RequestedView, ViewShape> = {
   DetailedMerged: { merged: true, events: true, details: true, workingHours: true },
 };
 
-export function viewShape(view: RequestedView): ViewShape {
+function viewShape(view: RequestedView): ViewShape {
   return SHAPES[view];
 }
 
 /** The view actually answered: Detailed views fall back to their free/busy twin when details are not allowed. */
-export function effectiveView(requested: RequestedView, disclosure: Disclosure): RequestedView {
+function effectiveView(requested: RequestedView, disclosure: Disclosure): RequestedView {
   if (disclosure === 'details') return requested;
   if (requested === 'Detailed') return 'FreeBusy';
   if (requested === 'DetailedMerged') return 'FreeBusyMerged';

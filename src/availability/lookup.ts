@@ -56,7 +56,7 @@ export interface LookupWindow {
 }
 
 /** Fixes the window's instants in the request zone and enforces the EWS interval rules. */
-export function resolveWindow(start: ParsedDateTime, end: ParsedDateTime, zone: ZoneRules): LookupWindow {
+function resolveWindow(start: ParsedDateTime, end: ParsedDateTime, zone: ZoneRules): LookupWindow {
   const startUtc = start.kind === 'instant' ? start.utcMs : zone.toUtc(start.localMs);
   const endUtc = end.kind === 'instant' ? end.utcMs : zone.toUtc(end.localMs);
   if (!(startUtc < endUtc)) throw new RelayError('WINDOW_INVERTED');

@@ -229,7 +229,7 @@ export class ScheduleItemsBuilder {
 }
 
 /** Columns of exact size from ScheduleItemsBuilder.seal(), handed out in ranges. */
-export class SealedItems {
+class SealedItems {
   constructor(
     private readonly times: Float64Array,
     private readonly flags: Uint8Array,

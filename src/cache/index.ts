@@ -5,7 +5,7 @@ import type { ScheduleSource } from '../availability/schedule-source.js';
 import { createCachingSource, type CacheObserver, type CacheStore, type CachingSource } from './caching-source.js';
 import { createMemoryStore } from './memory-store.js';
 
-export { createCachingSource, cacheKey, type CacheObserver, type CacheResult, type CacheStats, type CacheStore, type CachingSource } from './caching-source.js';
+export { createCachingSource, type CacheObserver, type CacheResult, type CacheStats, type CacheStore, type CachingSource } from './caching-source.js';
 export { createMemoryStore } from './memory-store.js';
 
 export type CacheConfig = RelayConfig['cache'];

@@ -10,8 +10,8 @@ export interface GeneratedCredentials {
   signingKey: string;
 }
 
-export const SECRET_BYTES = 32;
-export const SIGNING_KEY_BYTES = 48;
+const SECRET_BYTES = 32;
+const SIGNING_KEY_BYTES = 48;
 
 export function generateCredentials(random: (n: number) => Buffer = randomBytes): GeneratedCredentials {
   return {

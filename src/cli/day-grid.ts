@@ -28,7 +28,7 @@ function dayLabel(dayMs: number): string {
 }
 
 /** Status per half-hour slot of one local day. */
-export function daySlots(events: readonly AnsweredEvent[], dayStartMs: number): string[] {
+function daySlots(events: readonly AnsweredEvent[], dayStartMs: number): string[] {
   return Array.from({ length: SLOTS }, (_, i) => {
     const from = dayStartMs + i * SLOT_MINUTES * 60_000;
     const to = from + SLOT_MINUTES * 60_000;

@@ -25,7 +25,7 @@ export function paint(out: Output, style: Style, text: string): string {
 }
 
 /** Colour decision: FORCE_COLOR wins, then NO_COLOR, then what the terminal says it supports. */
-export function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+function colorsFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
   if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   return stream.isTTY === true && (stream.hasColors?.() ?? false);

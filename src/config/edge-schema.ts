@@ -16,7 +16,7 @@ export const GOOGLE_INTEROP_RANGES = [
 ] as const;
 
 /** An IPv4/IPv6 address or CIDR range. */
-export const cidr = z.string().refine(
+const cidr = z.string().refine(
   (s) => {
     const [addr, bits, extra] = s.split('/');
     if (extra !== undefined || addr === undefined) return false;

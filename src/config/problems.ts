@@ -15,7 +15,7 @@ export type EnvLabels = ReadonlyMap<string, readonly string[]>;
 
 export type PathSegment = string | number | symbol;
 
-export function formatPath(segments: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;

@@ -41,7 +41,7 @@ const secretFields = <K extends string>(key: K, what: string, note = '') =>
       .describe(`path of a file holding the ${what}; one trailing newline is trimmed; relative to the config file`),
   }) as Record<K | `${K}File`, z.ZodOptional<z.ZodString>>;
 
-export const certificateSchema = z
+const certificateSchema = z
   .object({
     ...secretFields('privateKey', 'PEM private key of the certificate'),
     thumbprintSha256: z
@@ -52,7 +52,7 @@ export const certificateSchema = z
   })
   .strict();
 
-export const tenantSchema = z
+const tenantSchema = z
   .object({
     id: z.string().min(1).default(ENV_TENANT_ID).describe('name other settings use to refer to this tenant'),
     cloud: z
@@ -70,7 +70,7 @@ export const tenantSchema = z
   })
   .strict();
 
-export const domainSchema = z
+const domainSchema = z
   .object({
     name: z
       .string()
@@ -94,7 +94,7 @@ export const domainSchema = z
   })
   .strict();
 
-export const googleClientSchema = z
+const googleClientSchema = z
   .object({
     clientId: z.string().min(1).describe('client id Google sends to /token'),
     ...secretFields('clientSecret', 'client secret Google sends to /token'),

@@ -19,7 +19,7 @@ export function demoLookupXml(mailboxes: readonly string[], day: Date): string {
 }
 
 /** Shell commands (bash, curl, node) that get a token and perform one lookup. */
-export function demoLookupCommand(baseUrl: string, clientId: string, clientSecret: string, xml: string): string {
+function demoLookupCommand(baseUrl: string, clientId: string, clientSecret: string, xml: string): string {
   return [
     `TOKEN=$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials ${baseUrl}/token | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`,
     `curl -s -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/xml; charset=utf-8' --data-binary '${xml}' ${baseUrl}/`,

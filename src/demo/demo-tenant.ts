@@ -5,10 +5,10 @@ import type { GraphWorkingHours } from '../graph/types.js';
 import { startFakeGraph, type FakeEvent, type FakeGraph, type FakeMailbox, type FakeTenant } from './fake-graph.js';
 
 export const DEMO_DOMAIN = 'example.com';
-export const DEMO_TENANT_ID = '8d2c6d8e-4a55-4d39-9f1b-0de7e0000001';
-export const DEMO_CLIENT_ID = '5b0f4a43-71c4-4f6e-a3b5-0de7e0000002';
+const DEMO_TENANT_ID = '8d2c6d8e-4a55-4d39-9f1b-0de7e0000001';
+const DEMO_CLIENT_ID = '5b0f4a43-71c4-4f6e-a3b5-0de7e0000002';
 /** Not a secret: it only opens the in-process fake, which never holds real data. */
-export const DEMO_CLIENT_SECRET = 'demo-only.not-a-secret.calendar-relay';
+const DEMO_CLIENT_SECRET = 'demo-only.not-a-secret.calendar-relay';
 export const DEMO_MAILBOXES = ['alice@example.com', 'bob@example.com', 'carol@example.com', 'dave@example.com'] as const;
 
 const hour = 3_600_000;

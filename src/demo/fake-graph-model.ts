@@ -38,7 +38,7 @@ export interface FakeApp {
 }
 
 /** Application permissions that let an app call getSchedule for any mailbox. */
-export const SCHEDULE_PERMISSIONS = ['Calendars.ReadBasic.All', 'Calendars.Read'] as const;
+const SCHEDULE_PERMISSIONS = ['Calendars.ReadBasic.All', 'Calendars.Read'] as const;
 
 export function mayReadSchedules(app: FakeApp | undefined): boolean {
   return !app?.permissions || app.permissions.some((p) => (SCHEDULE_PERMISSIONS as readonly string[]).includes(p));
@@ -63,7 +63,7 @@ interface Occurrence {
   recurring: boolean;
 }
 
-export function expandOccurrences(event: FakeEvent): Occurrence[] {
+function expandOccurrences(event: FakeEvent): Occurrence[] {
   const start = +event.start;
   const end = +event.end;
   const rule = event.recurrence;
@@ -73,7 +73,7 @@ export function expandOccurrences(event: FakeEvent): Occurrence[] {
 }
 
 /** Graph writes instants as local date-times with seven fractional digits and names the zone separately. */
-export function formatGraphDateTime(ms: number): string {
+function formatGraphDateTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.0000000`;
 }
 

@@ -61,7 +61,7 @@ export function parseAvailabilityRequest(op: XmlElement): AvailabilityRequestInp
   return input;
 }
 
-export function parseSerializableTimeZone(el: XmlElement): SerializableTimeZone {
+function parseSerializableTimeZone(el: XmlElement): SerializableTimeZone {
   const change = (name: string): TimeChange => {
     const c = child(el, NS.types, name);
     if (!c) throw new EwsFault('ErrorSchemaValidation', `TimeZone/${name} is required.`);

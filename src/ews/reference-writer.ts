@@ -108,7 +108,7 @@ function freeBusyResponse(outcome: MailboxOutcome): string {
  * m:GetUserAvailabilityResponse: FreeBusyResponseArray with one FreeBusyResponse per mailbox, in the order of
  * the request's MailboxDataArray. The relay never answers SuggestionsResponse.
  */
-export function referenceAvailabilityResponse(outcomes: readonly MailboxOutcome[]): string {
+function referenceAvailabilityResponse(outcomes: readonly MailboxOutcome[]): string {
   return element('m:GetUserAvailabilityResponse', element('m:FreeBusyResponseArray', outcomes.map(freeBusyResponse)));
 }
 

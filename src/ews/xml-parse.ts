@@ -22,7 +22,7 @@ export interface XmlLimits {
 }
 
 /** Longest text node or attribute value accepted in a request (not a setting). */
-export const MAX_XML_TEXT_LENGTH = 65_536;
+const MAX_XML_TEXT_LENGTH = 65_536;
 
 /** The parser limits of the configured request limits. */
 export function xmlLimits(limits: RelayConfig['limits']): XmlLimits {

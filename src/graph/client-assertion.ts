@@ -18,7 +18,7 @@ export interface CertificateCredential {
 const LIFETIME_SECONDS = 600;
 
 /** The base64 DER bodies of each certificate in a PEM chain, leaf first, as x5c wants them. */
-export function x5cChain(pem: string): string[] {
+function x5cChain(pem: string): string[] {
   return [...pem.matchAll(/-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----/g)].map((m) => m[1]!.replace(/\s+/g, ''));
 }
 

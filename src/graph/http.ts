@@ -22,7 +22,7 @@ export interface GraphHttpOptions {
  * 31 days is a few MB even for calendars full of meetings (1.1 MB at 8 a day). An answer past this bound is a
  * fault upstream or on the way, and must not take the relay's memory with it.
  */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface HttpRequest {
   method: 'GET' | 'POST';

@@ -8,10 +8,10 @@ import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './type
  * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
  * but Graph answers null with HTTP 500; its largest value makes the view one digit per day, the least to send.
  */
-export const AVAILABILITY_VIEW_INTERVAL = 1440;
+const AVAILABILITY_VIEW_INTERVAL = 1440;
 
 /** Graph's `dateTime` without offset; the zone travels separately as "UTC". */
-export function formatUtcDateTime(ms: number): string {
+function formatUtcDateTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
 
@@ -98,7 +98,7 @@ function daysIn(year: number, month: number): number {
 const statuses: ReadonlySet<unknown> = new Set<GraphStatus>(GRAPH_STATUSES);
 
 /** Whether `status` is one of the statuses the relay knows. */
-export const isGraphStatus = (status: unknown): status is GraphStatus => statuses.has(status);
+const isGraphStatus = (status: unknown): status is GraphStatus => statuses.has(status);
 
 /** A scheduleItem's status as the relay keeps it: a status Graph adds later (or none) reads as unknown. */
 export function normaliseStatus(status: unknown): GraphStatus {
@@ -148,7 +148,7 @@ export function parseGraphError(body: string): { code: string } | undefined {
   }
 }
 
-export class ScheduleResponseError extends Error {
+class ScheduleResponseError extends Error {
   override name = 'ScheduleResponseError';
 }
 

@@ -17,7 +17,7 @@ export interface TokenProvider {
 }
 
 /** Token acquisition failed; the message is safe to log (no secrets, tokens or response bodies). */
-export class TokenError extends Error {
+class TokenError extends Error {
   constructor(
     readonly tenantId: string,
     message: string,
@@ -43,7 +43,7 @@ export interface MsalTokenProviderOptions {
   readFile?: (path: string) => string;
 }
 
-export function graphScope(graphEndpoint: string): string {
+function graphScope(graphEndpoint: string): string {
   return `${graphEndpoint.replace(/\/+$/, '')}/.default`;
 }
 

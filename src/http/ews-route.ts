@@ -23,7 +23,7 @@ export interface EwsRouteOptions {
   gate: ConcurrencyGate;
 }
 
-export const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
+const EWS_PATHS = ['/', '/EWS/Exchange.asmx'];
 
 const rateLimited = (retryAfterSeconds: number | undefined) => new EdgeError('EDGE_RATE_LIMITED', undefined, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });
 const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'];

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../observability/readiness.js';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 export const READY_PATH = '/ready';
 export const HEALTH_PATH = '/health-check';
 

@@ -126,7 +126,7 @@ function statusLabel(result: GraphCallResult): string {
   return 'status' in result ? String(result.status) : result.failure;
 }
 
-export function lookupOutcome(record: LookupRecord): LookupOutcome {
+function lookupOutcome(record: LookupRecord): LookupOutcome {
   if (record.fault) return 'fault';
   const results = Object.entries(record.results ?? {});
   const ok = results.filter(([code]) => code === 'NoError').reduce((n, [, c]) => n + c, 0);

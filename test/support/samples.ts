@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EWS_FIXTURES } from './xsd.js';
 
-export const SAMPLES_DIR = join(EWS_FIXTURES, 'samples');
+const SAMPLES_DIR = join(EWS_FIXTURES, 'samples');
 
 export function sample(name: string): string {
   return readFileSync(join(SAMPLES_DIR, name), 'utf8');

@@ -35,7 +35,7 @@ const preload = (() => {
  * Validates SOAP envelopes (strings) against the EWS schema; returns the error messages (empty = valid).
  * Batch several documents in one call: loading the 600 KB schema dominates the cost.
  */
-export async function xsdErrors(envelopes: string[], flavour: SchemaFlavour = 'exchange-online'): Promise<string[][]> {
+async function xsdErrors(envelopes: string[], flavour: SchemaFlavour = 'exchange-online'): Promise<string[][]> {
   const result = await validateXML({
     xml: envelopes.map((contents, i) => ({ fileName: `doc${i}.xml`, contents })),
     schema: { fileName: `wrapper-${flavour}.xsd`, contents: wrapper(flavour) },

@@ -27,7 +27,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Offset (ms, local = utc + offset) of an IANA zone at an instant, straight from ICU. */
-export function ianaOffsetMs(zone: string, utcMs: number): number {
+function ianaOffsetMs(zone: string, utcMs: number): number {
   const text = formatterFor(zone).format(utcMs);
   const m = OFFSET.exec(text);
   if (!m) throw new Error(`unexpected Intl offset text for ${zone}: ${text}`);

@@ -1,12 +1,11 @@
 // The time zone engine's public surface: rules from EWS, Graph, Windows ids and IANA names, and back.
 export * from './types.js';
-export { UTC_RULES, fixedOffsetRules, hasDaylightSaving, offsetChanges, rulesFromSerializable, type OffsetChange } from './serializable-rules.js';
-export { ianaOffsetMs, isKnownIanaZone, rulesFromIana } from './iana-rules.js';
-export { WINDOWS_ZONE_IDS, canonicalWindowsId, ianaToWindows, rulesFromWindowsId, windowsToIana } from './windows-zones.js';
-export { NO_TRANSITION, fixedSerializable, serializableFromIana, serializableFromWindowsId } from './serializable-from-iana.js';
-export { serializableForGraphZone, serializableFromGraphCustom } from './graph-custom.js';
+export { UTC_RULES, fixedOffsetRules, rulesFromSerializable, type OffsetChange } from './serializable-rules.js';
+export { isKnownIanaZone } from './iana-rules.js';
+export { WINDOWS_ZONE_IDS, rulesFromWindowsId } from './windows-zones.js';
+export { serializableFromIana } from './serializable-from-iana.js';
+export { serializableForGraphZone } from './graph-custom.js';
 export {
-  timeZoneDefinitionData,
   type GroupSwitch,
   type GroupTransition,
   type TimeZoneDefinitionData,

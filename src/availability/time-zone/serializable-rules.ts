@@ -18,7 +18,7 @@ export function hasDaylightSaving(tz: SerializableTimeZone): boolean {
 }
 
 /** Local wall-clock time (localMs) of a rule in a given year, or undefined when a fixed-date rule is for another year. */
-export function ruleLocalMs(change: TimeChange, year: number): number | undefined {
+function ruleLocalMs(change: TimeChange, year: number): number | undefined {
   const timeMs = parseTimeOfDay(change.time);
   if (change.year !== undefined) {
     if (change.year !== year) return undefined;

@@ -1,7 +1,7 @@
 // Test fixtures for the time zone tests: a sample of IANA zones covering the awkward cases.
 
 /** Zones picked for a reason: both hemispheres, odd offsets, 30-minute DST, negative DST, Ramadan DST. */
-export const AWKWARD_ZONES = [
+const AWKWARD_ZONES = [
   'America/Los_Angeles', 'America/New_York', 'America/St_Johns', 'America/Sao_Paulo', 'America/Santiago',
   'America/Asuncion', 'America/Havana', 'America/Godthab', 'America/Mexico_City', 'America/Caracas',
   'Europe/Berlin', 'Europe/London', 'Europe/Dublin', 'Europe/Moscow', 'Europe/Istanbul', 'Europe/Chisinau',
