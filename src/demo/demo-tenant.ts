@@ -1,7 +1,7 @@
 // The embedded demo tenant (example.com): a few mailboxes with varied calendars around "now", served by the fake Graph.
 import type { Clock } from '../clock.js';
 import type { ResolvedTenant } from '../config/schema.js';
-import type { GraphWorkingHours } from '../graph/types.js';
+import type { GraphWorkingHours } from '../graph/schedule-wire.js';
 import { startFakeGraph, type FakeEvent, type FakeGraph, type FakeMailbox, type FakeTenant } from './fake-graph.js';
 
 export const DEMO_DOMAIN = 'example.com';

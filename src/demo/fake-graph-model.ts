@@ -1,5 +1,5 @@
 // What the fake Graph knows about a tenant (apps, mailboxes, events) and how it answers one getSchedule entry.
-import type { GraphStatus, GraphWorkingHours } from '../graph/types.js';
+import type { GraphStatus, GraphWorkingHours } from '../graph/schedule-wire.js';
 
 export interface FakeRecurrence {
   /** Occurrences repeat at the same UTC time of day (enough for a demo; real series follow a local zone). */

@@ -16,8 +16,7 @@ import { isWorkingHours, ScheduleItems, ScheduleItemsBuilder, type MailboxSchedu
 import { shareWorkingHours } from '../availability/shared-working-hours.js';
 import { BoundedMap } from '../bounded-map.js';
 import { asciiBytes, asciiHash, CLOSE_ARRAY, CLOSE_OBJECT, giveUp, JsonCursor, LITERAL, OPEN_ARRAY, QUOTE } from './json-cursor.js';
-import { isUtcZone, mailboxError, normaliseStatus, utcInstantIn } from './schedule-wire.js';
-import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './types.js';
+import { isUtcZone, mailboxError, normaliseStatus, utcInstantIn, GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './schedule-wire.js';
 
 const INITIAL_ROOM = 1024;
 /** Room kept after an answer: a larger one (a huge answer) is let go rather than held for good. */

@@ -1,8 +1,14 @@
 // getSchedule on the wire: building the request body, and the reference reading of its answer (JSON.parse and
 // checks), as pure functions. The byte scanner (schedule-scan.ts) shares the field readers below.
 import { z } from 'zod';
-import { failure, isWorkingHours, ScheduleItemsBuilder, type MailboxSchedule } from '../availability/schedule-source.js';
-import { GRAPH_STATUSES, type GraphStatus, type GraphWorkingHours } from './types.js';
+import { failure, isWorkingHours, ScheduleItemsBuilder, type FreeBusyStatus, type MailboxSchedule, type WorkingHours } from '../availability/schedule-source.js';
+
+// Graph's getSchedule wire vocabulary, as far as it differs from (or must be checked against) the domain's port.
+/** Graph's freeBusyStatus values; the type check keeps them the domain's statuses (ScheduleItems stores those). */
+export const GRAPH_STATUSES = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'] as const satisfies readonly FreeBusyStatus[];
+export type GraphStatus = (typeof GRAPH_STATUSES)[number];
+/** Graph's workingHours: the shape the domain takes as it is. */
+export type GraphWorkingHours = WorkingHours;
 
 /**
  * Minutes per availabilityView digit. The relay ignores the view (the merged string is made from the items),
